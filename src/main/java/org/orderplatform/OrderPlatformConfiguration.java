@@ -1,0 +1,146 @@
+package org.orderplatform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Service;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceHelper;
+import org.flywaydb.core.Flyway;
+import org.orderplatform.api.HttpRequests;
+import org.orderplatform.api.HttpResponses;
+import org.orderplatform.api.OrderRequestParser;
+import org.orderplatform.api.OrderStore;
+import org.orderplatform.domain.RetryPolicy;
+import org.orderplatform.infra.EmbeddedDatabase;
+import org.orderplatform.infra.HttpServerGuard;
+import org.orderplatform.infra.Settings;
+import org.orderplatform.worker.CollectProcessed;
+import org.orderplatform.worker.OrderWorker;
+import org.orderplatform.worker.SimulatedProcessing;
+import org.orderplatform.worker.StaleLockRecovery;
+import org.orderplatform.worker.WorkStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Builds the infrastructure and binds the beans the routes call: the database (embedded by default),
+ * its migrations, the stores, the API helpers and the worker steps. Every knob comes from
+ * application.properties; see the comments there.
+ */
+public class OrderPlatformConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderPlatformConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Registry registry = context.getRegistry();
+        ObjectMapper mapper = JsonMapper.builder().build();
+
+        int httpPort = settings.integer("camel.server.port", 0, 65535);
+        HttpServerGuard.checkPortFree(httpPort);
+        context.addStartupListener(new HttpServerGuard(httpPort));
+
+        DataSource dataSource = dataSource(context, settings);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+
+        String workerId = settings.optional("orders.worker.id").orElseGet(OrderPlatformConfiguration::newWorkerId);
+        LOG.info("Worker id {}", workerId);
+
+        RetryPolicy retryPolicy = new RetryPolicy(
+                settings.integer("orders.retry.max-attempts", 1, 1000),
+                settings.longValue("orders.retry.initial-delay-ms", 0),
+                settings.decimal("orders.retry.multiplier", 1.0, 100.0),
+                settings.longValue("orders.retry.max-delay-ms", 0));
+        WorkStore workStore = new WorkStore(dataSource, workerId);
+        SimulatedProcessing processing = new SimulatedProcessing(
+                settings.longValue("orders.processing.delay-ms", 0),
+                settings.decimal("orders.processing.failure-probability", 0.0, 1.0));
+
+        registry.bind("dataSource", dataSource);
+        registry.bind("jsonMapper", mapper);
+        registry.bind("orderStore", new OrderStore(dataSource, mapper));
+        registry.bind("httpRequests", new HttpRequests(new OrderRequestParser(),
+                settings.integer("orders.api.default-limit", 1, 500), settings.integer("orders.api.max-limit", 1, 500)));
+        registry.bind("httpResponses", new HttpResponses(mapper));
+        registry.bind("retryPolicy", retryPolicy);
+        registry.bind("workStore", workStore);
+        registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy));
+        registry.bind("collectProcessed", new CollectProcessed());
+        registry.bind("staleLockRecovery", new StaleLockRecovery(workStore,
+                Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400)), retryPolicy));
+        registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",
+                settings.integer("orders.worker.concurrency", 1, 1024)));
+    }
+
+    private static DataSource dataSource(CamelContext context, Settings settings) throws Exception {
+        String url = settings.optional("orders.db.url").orElse(null);
+        if (url == null) {
+            EmbeddedDatabase embedded = new EmbeddedDatabase(
+                    Path.of(settings.string("orders.db.embedded.data-dir")),
+                    settings.integer("orders.db.embedded.port", 1, 65535));
+            url = embedded.startAndGetJdbcUrl();
+            // added first so that it stops last, after the routes and the pool
+            context.addService(embedded, true, true);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("orders-db");
+        config.setJdbcUrl(url);
+        config.setUsername(settings.optional("orders.db.username").orElse("postgres"));
+        settings.optional("orders.db.password").ifPresent(config::setPassword);
+        config.setMaximumPoolSize(settings.integer("orders.db.pool-size", 1, 1000));
+        config.setConnectionTimeout(settings.longValue("orders.db.connection-timeout-ms", 250));
+        config.setInitializationFailTimeout(settings.longValue("orders.db.connection-timeout-ms", 250));
+        config.addDataSourceProperty("ApplicationName", "order-platform");
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        context.addService(new PoolCloser(dataSource), true, true);
+        return dataSource;
+    }
+
+    /** Stops embedded servers when Camel could not start (their threads would keep the JVM alive). */
+    static void stopInfrastructure(CamelContext context) {
+        if (context == null) {
+            return;
+        }
+        try {
+            context.stop();
+        } catch (Exception e) {
+            LOG.warn("Error while stopping: {}", e.getMessage());
+        }
+        context.getRegistry().findByType(HikariDataSource.class).forEach(HikariDataSource::close);
+        ServiceHelper.stopService(context.hasServices(EmbeddedDatabase.class));
+    }
+
+    /** host, pid and a random suffix: unique per process, so that leases can tell workers apart. */
+    private static String newWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Closes the connection pool when Camel stops, before the embedded database goes away. */
+    private record PoolCloser(HikariDataSource dataSource) implements Service {
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+            dataSource.close();
+        }
+    }
+}

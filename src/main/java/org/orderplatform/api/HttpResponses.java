@@ -1,0 +1,101 @@
+package org.orderplatform.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.orderplatform.domain.OrderEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes every API answer: JSON bodies, the status, {@code X-Correlation-Id}, and nothing else. All
+ * request headers are dropped first, so nothing a client sent is echoed back.
+ */
+public class HttpResponses {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpResponses.class);
+
+    private final ObjectMapper mapper;
+
+    public HttpResponses(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** 202 for an accepted order (intake or reprocess), with its Location. */
+    public void accepted(Exchange exchange) {
+        OrderEvent event = exchange.getMessage().getBody(OrderEvent.class);
+        respond(exchange, 202, new AcceptedOrder(event.orderId().toString(), "PENDING",
+                exchange.getProperty(HttpRequests.CORRELATION_PROPERTY, String.class)));
+        exchange.getMessage().setHeader("Location", "/orders/" + event.orderId());
+    }
+
+    /** 200 with the body as JSON. */
+    public void ok(Exchange exchange) {
+        respond(exchange, 200, exchange.getMessage().getBody());
+    }
+
+    /** 404 for an order that does not exist. */
+    public void orderNotFound(Exchange exchange) {
+        error(exchange, new ApiException(404, "order_not_found", "no order " + exchange.getMessage().getHeader("orderId")));
+    }
+
+    /**
+     * The answer to whatever went wrong: {@link ApiException}s as they say, an unreachable database as 503,
+     * anything else as a 500 whose details go to the log, never to the client.
+     */
+    public void failure(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause instanceof ApiException api) {
+            error(exchange, api);
+        } else if (isDatabaseUnavailable(cause)) {
+            LOG.warn("Database unavailable: {}", cause.toString());
+            error(exchange, new ApiException(503, "service_unavailable",
+                    "the order database is unavailable; retry later"));
+        } else {
+            LOG.error("Unexpected error answering {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getMessage().getHeader(Exchange.HTTP_PATH), cause);
+            error(exchange, new ApiException(500, "internal_error", "unexpected error; see the server log"));
+        }
+    }
+
+    private void error(Exchange exchange, ApiException error) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", error.code());
+        body.put("message", OrderRequestParser.printable(error.getMessage(), 300));
+        respond(exchange, error.status(), body);
+    }
+
+    private void respond(Exchange exchange, int status, Object body) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        try {
+            message.setBody(mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write response", e);
+        }
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        String correlationId = exchange.getProperty(HttpRequests.CORRELATION_PROPERTY, String.class);
+        if (correlationId != null) {
+            message.setHeader(HttpRequests.CORRELATION_HEADER, correlationId);
+        }
+    }
+
+    static boolean isDatabaseUnavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,157 @@
+package org.orderplatform.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.orderplatform.domain.NewOrder;
+import org.orderplatform.domain.OrderLine;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the raw bytes of {@code POST /orders} into a {@link NewOrder}, or refuses them with an
+ * {@link ApiException} naming the field and the rule. Plain Java: no Camel types.
+ * <p>
+ * Strict on purpose: invalid UTF-8, duplicate keys, unknown fields, strings where numbers belong and
+ * numbers with a fraction where integers belong are all refused rather than coerced.
+ */
+public final class OrderRequestParser {
+
+    public static final int MAX_ITEMS = 100;
+    public static final int MAX_QUANTITY = 10_000;
+    public static final BigDecimal MAX_UNIT_PRICE = new BigDecimal("99999999.99");
+
+    private static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final Set<String> ORDER_FIELDS = Set.of("customerId", "currency", "items");
+    private static final Set<String> ITEM_FIELDS = Set.of("sku", "quantity", "unitPrice");
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Checks the request's content type: JSON only, in UTF-8 when a charset is named. */
+    public void checkContentType(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase().trim();
+        String mediaType = type.split(";", 2)[0].trim();
+        boolean json = mediaType.equals("application/json");
+        boolean utf8 = !type.contains("charset=") || type.replace(" ", "").contains("charset=utf-8");
+        if (!json || !utf8) {
+            throw new ApiException(415, "unsupported_media_type",
+                    "Content-Type must be application/json (UTF-8), was '" + printable(contentType) + "'");
+        }
+    }
+
+    public NewOrder parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ApiException.badRequest("invalid_json", "request body is empty: expected a JSON object");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_json", "request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException | RuntimeException e) {
+            throw ApiException.badRequest("invalid_json", "request body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("invalid_json", "request body must be a JSON object");
+        }
+        rejectUnknownFields(root, ORDER_FIELDS, "");
+        String customerId = text(root, "customerId", CUSTOMER_ID,
+                "customerId must be 1-64 characters of [A-Za-z0-9._-]");
+        String currency = text(root, "currency", CURRENCY, "currency must be three upper-case letters (ISO 4217)");
+        JsonNode items = required(root, "items", "items");
+        if (!items.isArray() || items.isEmpty() || items.size() > MAX_ITEMS) {
+            throw ApiException.badRequest("invalid_field", "items must be an array of 1-" + MAX_ITEMS + " items");
+        }
+        List<OrderLine> lines = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            lines.add(line(items.get(i), "items[" + i + "]"));
+        }
+        return new NewOrder(customerId, currency, lines);
+    }
+
+    private OrderLine line(JsonNode item, String path) {
+        if (!item.isObject()) {
+            throw ApiException.badRequest("invalid_field", path + " must be a JSON object");
+        }
+        rejectUnknownFields(item, ITEM_FIELDS, path + ".");
+        JsonNode sku = required(item, "sku", path + ".sku");
+        String skuText = sku.isTextual() ? sku.asText() : null;
+        if (skuText == null || skuText.isEmpty() || skuText.codePointCount(0, skuText.length()) > 64
+                || skuText.codePoints().anyMatch(Character::isISOControl) || skuText.isBlank()) {
+            throw ApiException.badRequest("invalid_field",
+                    path + ".sku must be a string of 1-64 printable characters");
+        }
+        JsonNode quantity = required(item, "quantity", path + ".quantity");
+        if (!quantity.isIntegralNumber() || !quantity.canConvertToInt()
+                || quantity.intValue() < 1 || quantity.intValue() > MAX_QUANTITY) {
+            throw ApiException.badRequest("invalid_field",
+                    path + ".quantity must be an integer between 1 and " + MAX_QUANTITY);
+        }
+        JsonNode unitPrice = required(item, "unitPrice", path + ".unitPrice");
+        BigDecimal price = unitPrice.isNumber() ? unitPrice.decimalValue() : null;
+        if (price == null || price.signum() < 0 || price.compareTo(MAX_UNIT_PRICE) > 0
+                || price.stripTrailingZeros().scale() > 2) {
+            throw ApiException.badRequest("invalid_field", path
+                    + ".unitPrice must be a number between 0 and " + MAX_UNIT_PRICE.toPlainString()
+                    + " with at most 2 decimals");
+        }
+        return new OrderLine(skuText, quantity.intValue(), price.setScale(2));
+    }
+
+    private static String text(JsonNode node, String field, Pattern rule, String message) {
+        JsonNode value = required(node, field, field);
+        if (!value.isTextual() || !rule.matcher(value.asText()).matches()) {
+            throw ApiException.badRequest("invalid_field", message);
+        }
+        return value.asText();
+    }
+
+    private static JsonNode required(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest("missing_field", path + " is required");
+        }
+        return value;
+    }
+
+    private static void rejectUnknownFields(JsonNode node, Set<String> allowed, String prefix) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw ApiException.badRequest("unknown_field",
+                        "field '" + prefix + printable(name) + "' is not allowed; allowed fields: " + allowed);
+            }
+        }
+    }
+
+    /** Echoes client text safely: control characters replaced, length capped. */
+    static String printable(String text) {
+        return printable(text, 64);
+    }
+
+    /** Echoes client text safely: control characters replaced, at most {@code max} characters. */
+    static String printable(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        String clean = text.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return clean.length() > max ? clean.substring(0, max) + "..." : clean;
+    }
+}

@@ -1,0 +1,174 @@
+package org.orderplatform.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.orderplatform.domain.NewOrder;
+import org.orderplatform.domain.OrderEvent;
+import org.orderplatform.domain.OrderStatus;
+import org.orderplatform.infra.Jdbc;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The API's view of the database: intake, reads and reprocess. Every write is ONE statement (a CTE), so
+ * it is atomic on its own: an order is never stored without its outbox event, and a reprocess never
+ * deletes a DLQ entry without resetting the order and writing the new event.
+ */
+public class OrderStore {
+
+    /** Order and its OrderCreated outbox event in one statement: no dual write, nothing to lose on a crash. */
+    static final String INSERT_ORDER_WITH_EVENT = """
+            WITH o AS (
+                INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
+                VALUES (?, ?, ?, ?::jsonb, ?, 'PENDING', ?)
+                RETURNING id, correlation_id)
+            INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+            SELECT id, 'OrderCreated',
+                   jsonb_build_object('type', 'OrderCreated', 'orderId', id, 'correlationId', correlation_id),
+                   correlation_id
+              FROM o
+            RETURNING id""";
+
+    private static final String ORDER_COLUMNS = """
+            id, status, customer_id, currency, items::text AS items, total, retry_count, failure_reason,
+            correlation_id, created_at, updated_at""";
+
+    private static final String SELECT_ORDER = "SELECT " + ORDER_COLUMNS + " FROM orders WHERE id = ?";
+    private static final String LIST_ORDERS =
+            "SELECT " + ORDER_COLUMNS + " FROM orders ORDER BY created_at DESC, id DESC LIMIT ?";
+    private static final String LIST_ORDERS_BY_STATUS =
+            "SELECT " + ORDER_COLUMNS + " FROM orders WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?";
+    private static final String LIST_DLQ = """
+            SELECT order_id, reason, retry_count, failed_at, correlation_id
+              FROM dlq ORDER BY failed_at DESC, order_id DESC LIMIT ?""";
+
+    /**
+     * Reprocess in one statement: delete the DLQ entry of a FAILED order, reset it to PENDING with a fresh
+     * attempt budget, record the transition and write an OrderReprocessed event. The last columns tell a
+     * missing DLQ entry (404) from an order in another state (409).
+     */
+    private static final String REPROCESS = """
+            WITH entry AS (
+                DELETE FROM dlq d USING orders o
+                 WHERE d.order_id = ? AND o.id = d.order_id AND o.status = 'FAILED'
+                RETURNING d.order_id
+            ), reset AS (
+                UPDATE orders o
+                   SET status = 'PENDING', retry_count = 0, failure_reason = NULL,
+                       locked_by = NULL, locked_at = NULL, updated_at = now()
+                  FROM entry
+                 WHERE o.id = entry.order_id AND o.status = 'FAILED'
+                RETURNING o.id, o.correlation_id
+            ), history AS (
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt)
+                SELECT id, 'FAILED', 'PENDING', 0 FROM reset
+            ), event AS (
+                INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+                SELECT id, 'OrderReprocessed',
+                       jsonb_build_object('type', 'OrderReprocessed', 'orderId', id, 'correlationId', correlation_id),
+                       correlation_id
+                  FROM reset
+                RETURNING id, order_id, correlation_id
+            )
+            SELECT event.id AS event_id, event.correlation_id,
+                   EXISTS (SELECT 1 FROM dlq WHERE order_id = ?) AS had_entry
+              FROM (SELECT 1) AS one LEFT JOIN event ON true""";
+
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+
+    public OrderStore(DataSource dataSource, ObjectMapper mapper) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+    }
+
+    /** Stores a validated order and its event atomically; returns the event, which names the new order. */
+    public OrderEvent create(NewOrder order, String correlationId) throws SQLException, JsonProcessingException {
+        UUID id = UUID.randomUUID();
+        String itemsJson = mapper.writeValueAsString(order.items());
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT)) {
+            Jdbc.setParams(s, id, order.customerId(), order.currency(), itemsJson, order.total(), correlationId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new OrderEvent(rs.getLong(1), "OrderCreated", id, correlationId);
+            }
+        }
+    }
+
+    public Optional<OrderView> find(UUID id) throws SQLException {
+        List<OrderView> found = queryOrders(SELECT_ORDER, id);
+        return found.stream().findFirst();
+    }
+
+    /** Newest first; {@code status} may be null for all orders. */
+    public List<OrderView> list(OrderStatus status, int limit) throws SQLException {
+        return status == null
+                ? queryOrders(LIST_ORDERS, limit)
+                : queryOrders(LIST_ORDERS_BY_STATUS, status.name(), limit);
+    }
+
+    /** DLQ entries, newest first. */
+    public List<DlqEntry> deadLetters(int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LIST_DLQ)) {
+            s.setInt(1, limit);
+            List<DlqEntry> entries = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new DlqEntry(rs.getString(1), rs.getString(2), rs.getInt(3),
+                            Jdbc.iso(rs.getObject(4, OffsetDateTime.class)), rs.getString(5)));
+                }
+            }
+            return entries;
+        }
+    }
+
+    /**
+     * Sends a dead-lettered order back to PENDING with a fresh attempt budget and a new outbox event.
+     * Only emits intent: the worker does the processing.
+     *
+     * @throws ApiException 404 when the order has no DLQ entry, 409 when it is not FAILED
+     */
+    public OrderEvent reprocess(UUID orderId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REPROCESS)) {
+            Jdbc.setParams(s, orderId, orderId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long eventId = rs.getLong("event_id");
+                if (!rs.wasNull()) {
+                    return new OrderEvent(eventId, "OrderReprocessed", orderId, rs.getString("correlation_id"));
+                }
+                if (!rs.getBoolean("had_entry")) {
+                    throw new ApiException(404, "dlq_entry_not_found", "no DLQ entry for order " + orderId);
+                }
+                throw new ApiException(409, "invalid_state", "order " + orderId + " is not FAILED");
+            }
+        }
+    }
+
+    private List<OrderView> queryOrders(String sql, Object... params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            Jdbc.setParams(s, params);
+            List<OrderView> orders = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    orders.add(new OrderView(rs.getString("id"), rs.getString("status"), rs.getString("customer_id"),
+                            rs.getString("currency"), rs.getString("items"), rs.getBigDecimal("total"),
+                            rs.getInt("retry_count"), rs.getString("failure_reason"), rs.getString("correlation_id"),
+                            Jdbc.iso(rs.getObject("created_at", OffsetDateTime.class)),
+                            Jdbc.iso(rs.getObject("updated_at", OffsetDateTime.class))));
+                }
+            }
+            return orders;
+        }
+    }
+}

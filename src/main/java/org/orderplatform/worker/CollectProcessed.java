@@ -1,0 +1,29 @@
+package org.orderplatform.worker;
+
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gathers the work items of a split batch whose attempt succeeded, so that the batch is completed in
+ * one statement. Failed attempts were already retried or dead-lettered by the error handler.
+ */
+public class CollectProcessed implements AggregationStrategy {
+    @Override
+    public Exchange aggregate(Exchange collected, Exchange next) {
+        WorkItem item = next.getMessage().getBody(WorkItem.class);
+        boolean processed = next.getProperty(OrderWorker.PROCESSED, false, Boolean.class);
+        if (collected == null) {
+            collected = next;
+            collected.getMessage().setBody(new ArrayList<WorkItem>());
+        }
+        if (processed) {
+            @SuppressWarnings("unchecked")
+            List<WorkItem> items = collected.getMessage().getBody(List.class);
+            items.add(item);
+        }
+        return collected;
+    }
+}

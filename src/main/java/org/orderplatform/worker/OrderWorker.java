@@ -1,0 +1,142 @@
+package org.orderplatform.worker;
+
+import org.apache.camel.Exchange;
+import org.orderplatform.domain.OrderStatus;
+import org.orderplatform.domain.RetryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The worker's steps, called from the routes: process one attempt, then complete, retry or dead-letter
+ * it. Each step logs the transition it made, with the order's correlation id in the MDC, on the
+ * {@code org.orderplatform.transitions} logger (one line per transition).
+ */
+public class OrderWorker {
+    /** Exchange property: the backoff chosen for a retry, read by the transports that delay redelivery. */
+    public static final String RETRY_DELAY_MS = "orders.retryDelayMs";
+    /** Exchange property: set when an attempt succeeded and waits for completion. */
+    public static final String PROCESSED = "orders.processed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrderWorker.class);
+    private static final Logger TRANSITIONS = LoggerFactory.getLogger("org.orderplatform.transitions");
+
+    private final WorkStore store;
+    private final SimulatedProcessing processing;
+    private final RetryPolicy retryPolicy;
+
+    public OrderWorker(WorkStore store, SimulatedProcessing processing, RetryPolicy retryPolicy) {
+        this.store = store;
+        this.processing = processing;
+        this.retryPolicy = retryPolicy;
+    }
+
+    /** Runs the business step for one attempt; throws {@link ProcessingFailedException} when it fails. */
+    public void process(Exchange exchange) throws InterruptedException {
+        WorkItem item = exchange.getMessage().getBody(WorkItem.class);
+        try (var mdc = Mdc.of(item)) {
+            TRANSITIONS.info("order {} attempt {}: {}", item.orderId(), item.attempt(), OrderStatus.PROCESSING);
+            processing.process(item);
+            exchange.setProperty(PROCESSED, true);
+        }
+    }
+
+    /** Completes successful attempts in one statement (a whole batch on the outbox transport). */
+    public void complete(List<WorkItem> items) throws SQLException {
+        Set<UUID> done = new HashSet<>(store.complete(items));
+        for (WorkItem item : items) {
+            try (var mdc = Mdc.of(item)) {
+                if (done.contains(item.orderId())) {
+                    TRANSITIONS.info("order {} attempt {}: {}", item.orderId(), item.attempt(), OrderStatus.PROCESSED);
+                } else {
+                    LOG.warn("order {} attempt {}: lease lost before completion, left to the current holder",
+                            item.orderId(), item.attempt());
+                }
+            }
+        }
+    }
+
+    /** Whether the failed attempt in this exchange may be followed by another. */
+    public boolean hasAttemptsLeft(Exchange exchange) {
+        return retryPolicy.hasAttemptsLeft(exchange.getMessage().getBody(WorkItem.class).attempt());
+    }
+
+    /** Schedules the next attempt after the backoff; the schedule and the count are in the database. */
+    public void retry(Exchange exchange) throws SQLException {
+        WorkItem item = exchange.getMessage().getBody(WorkItem.class);
+        String reason = reason(exchange);
+        Duration delay = retryPolicy.delayAfter(item.attempt());
+        try (var mdc = Mdc.of(item)) {
+            if (store.retry(item, delay, reason)) {
+                exchange.setProperty(RETRY_DELAY_MS, delay.toMillis());
+                TRANSITIONS.info("order {} attempt {}: {} (retry in {} ms: {})", item.orderId(), item.attempt(),
+                        OrderStatus.PENDING, delay.toMillis(), reason);
+            } else {
+                LOG.warn("order {} attempt {}: lease lost before retry", item.orderId(), item.attempt());
+            }
+        }
+    }
+
+    /** Attempts exhausted: FAILED and a DLQ entry, in one statement. Called by the dead-letter channel. */
+    public void deadLetter(Exchange exchange) throws SQLException {
+        WorkItem item = exchange.getMessage().getBody(WorkItem.class);
+        String reason = reason(exchange);
+        try (var mdc = Mdc.of(item)) {
+            if (store.deadLetter(item, reason)) {
+                TRANSITIONS.warn("order {} attempt {}: {} (dead-lettered: {})", item.orderId(), item.attempt(),
+                        OrderStatus.FAILED, reason);
+            } else {
+                LOG.warn("order {} attempt {}: lease lost before dead-lettering", item.orderId(), item.attempt());
+            }
+        }
+    }
+
+    private static String reason(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause == null) {
+            return "unknown failure";
+        }
+        String message = cause.getMessage();
+        String text = cause instanceof ProcessingFailedException ? message : cause.getClass().getSimpleName()
+                + (message == null ? "" : ": " + message);
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+
+    /** Puts the order's correlation id and id in the logging MDC for the duration of a step. */
+    static final class Mdc implements AutoCloseable {
+        private final String previousCorrelation;
+        private final String previousOrder;
+
+        private Mdc(String correlationId, String orderId) {
+            previousCorrelation = MDC.get("correlationId");
+            previousOrder = MDC.get("orderId");
+            MDC.put("correlationId", correlationId);
+            MDC.put("orderId", orderId);
+        }
+
+        static Mdc of(WorkItem item) {
+            return new Mdc(item.correlationId(), item.orderId().toString());
+        }
+
+        @Override
+        public void close() {
+            restore("correlationId", previousCorrelation);
+            restore("orderId", previousOrder);
+        }
+
+        private static void restore(String key, String value) {
+            if (value == null) {
+                MDC.remove(key);
+            } else {
+                MDC.put(key, value);
+            }
+        }
+    }
+}

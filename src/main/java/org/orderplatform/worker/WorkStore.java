@@ -1,0 +1,306 @@
+package org.orderplatform.worker;
+
+import org.orderplatform.domain.OrderEvent;
+import org.orderplatform.domain.OrderStatus;
+import org.orderplatform.infra.Jdbc;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The worker's side of the database: claim, finish and recover. Each method is one short statement (a
+ * CTE), committed on its own; processing happens between them, outside any transaction.
+ * <p>
+ * Guarantees: every transition names its expected status ({@link org.orderplatform.domain.OrderTransition}),
+ * and every finishing update also names this worker and the attempt number. A worker that lost its lease
+ * (it stalled and {@link #recoverStale} handed the order to another) finishes nothing: its update matches
+ * no row. A duplicate event finds the order in another state and starts nothing.
+ */
+public class WorkStore {
+
+    /** Claims ready outbox events (SKIP LOCKED, served by outbox_ready_idx) and starts their orders. */
+    private static final String CLAIM_OUTBOX = """
+            WITH ready AS (
+                SELECT id FROM outbox
+                 WHERE status = 'PENDING' AND next_attempt_at <= now()
+                 ORDER BY next_attempt_at, id
+                 LIMIT ?
+                 FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE outbox e SET status = 'LOCKED', locked_by = ?, locked_at = now()
+                  FROM ready WHERE e.id = ready.id
+                RETURNING e.id, e.event_type, e.order_id, e.correlation_id
+            ), started AS (
+                UPDATE orders o
+                   SET status = 'PROCESSING', retry_count = o.retry_count + 1,
+                       locked_by = ?, locked_at = now(), updated_at = now()
+                  FROM claimed
+                 WHERE o.id = claimed.order_id AND o.status = 'PENDING'
+                RETURNING o.id, o.retry_count
+            )
+            SELECT c.id, c.event_type, c.order_id, c.correlation_id, s.retry_count
+              FROM claimed c LEFT JOIN started s ON s.id = c.order_id
+             ORDER BY c.id""";
+
+    /** Outbox events whose order was no longer PENDING (a duplicate or late event): nothing to do. */
+    private static final String DISCARD_EVENTS = """
+            UPDATE outbox SET status = 'DONE', done_at = now()
+             WHERE id = ANY(?) AND status = 'LOCKED' AND locked_by = ?""";
+
+    /**
+     * Starts one order delivered by a message (sqs, inprocess). A PROCESSING order whose lease expired is
+     * taken over: its worker died and its message came back.
+     */
+    private static final String START = """
+            UPDATE orders
+               SET status = 'PROCESSING', retry_count = retry_count + 1,
+                   locked_by = ?, locked_at = now(), updated_at = now()
+             WHERE id = ?
+               AND (status = 'PENDING'
+                    OR (status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?)))
+            RETURNING retry_count""";
+
+    private static final String STATUS = "SELECT status FROM orders WHERE id = ?";
+
+    /** Completes a batch: one statement for the orders, their events and the audit rows. */
+    private static final String COMPLETE = """
+            WITH work AS (
+                SELECT * FROM unnest(?::uuid[], ?::int[], ?::bigint[]) AS w(order_id, attempt, event_id)
+            ), done AS (
+                UPDATE orders o
+                   SET status = 'PROCESSED', failure_reason = NULL, locked_by = NULL, locked_at = NULL,
+                       updated_at = now()
+                  FROM work
+                 WHERE o.id = work.order_id AND o.status = 'PROCESSING'
+                   AND o.locked_by = ? AND o.retry_count = work.attempt
+                RETURNING o.id, o.retry_count
+            ), events AS (
+                UPDATE outbox e SET status = 'DONE', done_at = now()
+                  FROM work JOIN done ON done.id = work.order_id
+                 WHERE e.id = work.event_id AND e.status <> 'DONE'
+            )
+            INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
+            SELECT id, 'PROCESSING', 'PROCESSED', retry_count, ? FROM done
+            RETURNING order_id""";
+
+    /**
+     * A failed attempt with attempts left: the order goes back to PENDING and, where this worker holds
+     * its outbox event (or nobody does, inprocess), the event waits until the backoff has passed.
+     */
+    private static final String RETRY = """
+            WITH back AS (
+                UPDATE orders
+                   SET status = 'PENDING', failure_reason = ?, locked_by = NULL, locked_at = NULL, updated_at = now()
+                 WHERE id = ? AND status = 'PROCESSING' AND locked_by = ? AND retry_count = ?
+                RETURNING id, retry_count
+            ), history AS (
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
+                SELECT id, 'PROCESSING', 'PENDING', retry_count, ? FROM back
+            ), event AS (
+                UPDATE outbox
+                   SET status = 'PENDING', next_attempt_at = now() + make_interval(secs => ?),
+                       locked_by = NULL, locked_at = NULL
+                 WHERE id = ? AND status <> 'DONE' AND (locked_by IS NULL OR locked_by = ?)
+                   AND EXISTS (SELECT 1 FROM back)
+            )
+            SELECT count(*) FROM back""";
+
+    /** Attempts exhausted: FAILED, the DLQ entry and the event's end, in one statement. */
+    private static final String DEAD_LETTER = """
+            WITH failed AS (
+                UPDATE orders
+                   SET status = 'FAILED', failure_reason = ?, locked_by = NULL, locked_at = NULL, updated_at = now()
+                 WHERE id = ? AND status = 'PROCESSING' AND locked_by = ? AND retry_count = ?
+                RETURNING id, retry_count, correlation_id
+            ), history AS (
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
+                SELECT id, 'PROCESSING', 'FAILED', retry_count, ? FROM failed
+            ), entry AS (
+                INSERT INTO dlq (order_id, reason, retry_count, correlation_id)
+                SELECT id, ?, retry_count, correlation_id FROM failed
+                ON CONFLICT (order_id) DO UPDATE
+                   SET reason = EXCLUDED.reason, retry_count = EXCLUDED.retry_count,
+                       correlation_id = EXCLUDED.correlation_id, failed_at = now()
+            ), event AS (
+                UPDATE outbox SET status = 'DONE', done_at = now()
+                 WHERE id = ? AND status <> 'DONE' AND (locked_by IS NULL OR locked_by = ?)
+                   AND EXISTS (SELECT 1 FROM failed)
+            )
+            SELECT count(*) FROM failed""";
+
+    /**
+     * Stale-lock recovery after a worker or relay crash. Events locked too long return to PENDING; orders
+     * whose lease expired count the lost attempt: back to PENDING while attempts are left, else FAILED
+     * with a DLQ entry.
+     */
+    private static final String RECOVER_STALE = """
+            WITH events AS (
+                UPDATE outbox SET status = 'PENDING', locked_by = NULL, locked_at = NULL, next_attempt_at = now()
+                 WHERE status = 'LOCKED' AND locked_at < now() - make_interval(secs => ?)
+                RETURNING id
+            ), retried AS (
+                UPDATE orders
+                   SET status = 'PENDING', failure_reason = 'worker lease expired', locked_by = NULL,
+                       locked_at = NULL, updated_at = now()
+                 WHERE status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?) AND retry_count < ?
+                RETURNING id, retry_count
+            ), failed AS (
+                UPDATE orders
+                   SET status = 'FAILED', failure_reason = 'worker lease expired on the last attempt',
+                       locked_by = NULL, locked_at = NULL, updated_at = now()
+                 WHERE status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?) AND retry_count >= ?
+                RETURNING id, retry_count, correlation_id, failure_reason
+            ), entry AS (
+                INSERT INTO dlq (order_id, reason, retry_count, correlation_id)
+                SELECT id, failure_reason, retry_count, correlation_id FROM failed
+                ON CONFLICT (order_id) DO NOTHING
+            ), history AS (
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
+                SELECT id, 'PROCESSING', 'PENDING', retry_count, 'stale-lock-recovery' FROM retried
+                UNION ALL
+                SELECT id, 'PROCESSING', 'FAILED', retry_count, 'stale-lock-recovery' FROM failed
+            )
+            SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM retried), (SELECT count(*) FROM failed)""";
+
+    private final DataSource dataSource;
+    private final String workerId;
+
+    public WorkStore(DataSource dataSource, String workerId) {
+        this.dataSource = dataSource;
+        this.workerId = workerId;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /** Outbox transport: claims up to {@code limit} ready events and starts their orders, in one statement. */
+    public List<WorkItem> claimOutbox(int limit) throws SQLException {
+        List<WorkItem> work = new ArrayList<>();
+        List<Long> discarded = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement(CLAIM_OUTBOX)) {
+                Jdbc.setParams(s, limit, workerId, workerId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        int attempt = rs.getInt(5);
+                        if (rs.wasNull()) {
+                            discarded.add(rs.getLong(1));
+                        } else {
+                            work.add(new WorkItem(rs.getLong(1), rs.getObject(3, UUID.class), rs.getString(4), attempt));
+                        }
+                    }
+                }
+            }
+            if (!discarded.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement(DISCARD_EVENTS)) {
+                    Jdbc.setParams(s, Jdbc.bigintArray(c, discarded), workerId);
+                    s.executeUpdate();
+                }
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Message transports: starts the order an event names. Empty when there is nothing to start: the
+     * order is final (a duplicate delivery) or another worker holds a live lease on it.
+     *
+     * @throws UnknownOrderException when no such order exists (a poison message)
+     */
+    public Optional<WorkItem> start(OrderEvent event, Duration leaseTimeout) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement(START)) {
+                Jdbc.setParams(s, workerId, event.orderId(), leaseTimeout.toSeconds());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        return Optional.of(new WorkItem(event.eventId(), event.orderId(), event.correlationId(), rs.getInt(1)));
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(STATUS)) {
+                s.setObject(1, event.orderId());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new UnknownOrderException(event.orderId());
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** The current status of an order, if it exists. */
+    public Optional<OrderStatus> status(UUID orderId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(STATUS)) {
+            s.setObject(1, orderId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(OrderStatus.valueOf(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Completes a batch of successful attempts in one statement; returns the ids of the orders completed. */
+    public List<UUID> complete(List<WorkItem> items) throws SQLException {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(COMPLETE)) {
+            Jdbc.setParams(s,
+                    Jdbc.uuidArray(c, items.stream().map(WorkItem::orderId).toList()),
+                    Jdbc.intArray(c, items.stream().map(WorkItem::attempt).toList()),
+                    Jdbc.bigintArray(c, items.stream().map(WorkItem::eventId).toList()),
+                    workerId, workerId);
+            List<UUID> done = new ArrayList<>(items.size());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    done.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return done;
+        }
+    }
+
+    /** Schedules the next attempt after {@code delay}; false when this worker no longer holds the order. */
+    public boolean retry(WorkItem item, Duration delay, String reason) throws SQLException {
+        double seconds = delay.toMillis() / 1000.0;
+        return singleCount(RETRY, reason, item.orderId(), workerId, item.attempt(), workerId,
+                seconds, item.eventId(), workerId) == 1;
+    }
+
+    /** Marks the order FAILED and writes its DLQ entry; false when this worker no longer holds the order. */
+    public boolean deadLetter(WorkItem item, String reason) throws SQLException {
+        return singleCount(DEAD_LETTER, reason, item.orderId(), workerId, item.attempt(), workerId,
+                reason, item.eventId(), workerId) == 1;
+    }
+
+    /** Returns stale locks and leases; the counts are events released, orders retried, orders failed. */
+    public int[] recoverStale(Duration lockTimeout, int maxAttempts) throws SQLException {
+        long secs = lockTimeout.toSeconds();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RECOVER_STALE)) {
+            Jdbc.setParams(s, secs, secs, maxAttempts, secs, maxAttempts);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)};
+            }
+        }
+    }
+
+    private long singleCount(String sql, Object... params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            Jdbc.setParams(s, params);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
