@@ -15,7 +15,15 @@ import org.orderplatform.api.HttpResponses;
 import org.orderplatform.api.OrderRequestParser;
 import org.orderplatform.api.OrderStore;
 import org.orderplatform.domain.RetryPolicy;
+import org.orderplatform.RouteSelection.Role;
+import org.orderplatform.RouteSelection.Transport;
 import org.orderplatform.infra.EmbeddedDatabase;
+import org.orderplatform.infra.EmbeddedSqs;
+import org.orderplatform.infra.SqsQueues;
+import org.orderplatform.transport.InprocessRecovery;
+import org.orderplatform.transport.SqsAcknowledgement;
+import org.orderplatform.transport.SqsRelay;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.orderplatform.infra.HttpServerGuard;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.worker.CollectProcessed;
@@ -74,12 +82,57 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("httpResponses", new HttpResponses(mapper));
         registry.bind("retryPolicy", retryPolicy);
         registry.bind("workStore", workStore);
-        registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy));
+        Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
+        registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout));
         registry.bind("collectProcessed", new CollectProcessed());
-        registry.bind("staleLockRecovery", new StaleLockRecovery(workStore,
-                Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400)), retryPolicy));
+        registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy));
+        switch (settings.choice("orders.transport", Transport.class)) {
+            case SQS -> bindSqs(context, settings, dataSource, mapper, workStore, workerId, retryPolicy);
+            case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
+                    settings.integer("orders.inprocess.queue-size", 1, 10_000_000)));
+            case OUTBOX -> { }
+        }
         registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",
                 settings.integer("orders.worker.concurrency", 1, 1024)));
+    }
+
+    /**
+     * SQS: the embedded ElasticMQ when no endpoint is configured (started by the intake side, on a fixed
+     * port so that separate workers can reach it), the queue and its redrive DLQ, the relay and the
+     * acknowledgement beans. The aws2-sqs endpoints pick up the bound client.
+     */
+    private static void bindSqs(CamelContext context, Settings settings, DataSource dataSource, ObjectMapper mapper,
+                                WorkStore workStore, String workerId, RetryPolicy retryPolicy) throws Exception {
+        Role role = settings.choice("orders.role", Role.class);
+        String endpoint = settings.optional("orders.sqs.endpoint").orElse(null);
+        String accessKey = settings.optional("orders.sqs.access-key").orElse(null);
+        boolean create = Boolean.parseBoolean(settings.string("orders.sqs.create-queues"));
+        if (endpoint == null) {
+            if (role == Role.WORKER) {
+                throw new IllegalStateException("orders.role=worker with orders.transport=sqs needs orders.sqs.endpoint "
+                        + "(the embedded SQS runs in the api process, e.g. http://127.0.0.1:9324)");
+            }
+            EmbeddedSqs sqs = new EmbeddedSqs("127.0.0.1", settings.integer("orders.sqs.embedded-port", 1, 65535));
+            endpoint = sqs.startAndGetEndpoint();
+            context.addService(sqs, true, true);
+            create = true;
+            accessKey = accessKey == null ? "embedded" : accessKey;
+        }
+        int maxReceiveCount = settings.integer("orders.sqs.max-receive-count", 1, 1000);
+        if (maxReceiveCount <= retryPolicy.maxAttempts()) {
+            throw new IllegalStateException("orders.sqs.max-receive-count (" + maxReceiveCount + ") must exceed "
+                    + "orders.retry.max-attempts (" + retryPolicy.maxAttempts() + "): every business retry is another "
+                    + "receive of the same message, and the redrive policy would move it to the DLQ too early");
+        }
+        SqsQueues queues = SqsQueues.connect(endpoint, settings.string("orders.sqs.region"),
+                accessKey, settings.optional("orders.sqs.secret-key").orElse("embedded"),
+                settings.string("orders.sqs.queue-name"), create,
+                settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200), maxReceiveCount);
+        context.addService(new ClientCloser(queues.client()), true, true);
+        Registry registry = context.getRegistry();
+        registry.bind("sqsClient", queues.client());
+        registry.bind("sqsRelay", new SqsRelay(dataSource, mapper, workerId, queues.queueUrl()));
+        registry.bind("sqsAcknowledgement", new SqsAcknowledgement(queues.client(), queues.queueUrl(), workStore));
     }
 
     private static DataSource dataSource(CamelContext context, Settings settings) throws Exception {
@@ -118,6 +171,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             LOG.warn("Error while stopping: {}", e.getMessage());
         }
         context.getRegistry().findByType(HikariDataSource.class).forEach(HikariDataSource::close);
+        ServiceHelper.stopService(context.hasServices(EmbeddedSqs.class));
         ServiceHelper.stopService(context.hasServices(EmbeddedDatabase.class));
     }
 
@@ -130,6 +184,18 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             host = "unknown-host";
         }
         return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Closes the SQS client when Camel stops. */
+    private record ClientCloser(SqsClient client) implements Service {
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+            client.close();
+        }
     }
 
     /** Closes the connection pool when Camel stops, before the embedded database goes away. */

@@ -1,6 +1,7 @@
 package org.orderplatform.worker;
 
 import org.apache.camel.Exchange;
+import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.domain.OrderStatus;
 import org.orderplatform.domain.RetryPolicy;
 import org.slf4j.Logger;
@@ -21,9 +22,9 @@ import java.util.UUID;
  */
 public class OrderWorker {
     /** Exchange property: the backoff chosen for a retry, read by the transports that delay redelivery. */
-    public static final String RETRY_DELAY_MS = "orders.retryDelayMs";
+    public static final String RETRY_DELAY_MS = "retryDelayMs";
     /** Exchange property: set when an attempt succeeded and waits for completion. */
-    public static final String PROCESSED = "orders.processed";
+    public static final String PROCESSED = "attemptSucceeded";
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderWorker.class);
     private static final Logger TRANSITIONS = LoggerFactory.getLogger("org.orderplatform.transitions");
@@ -31,11 +32,28 @@ public class OrderWorker {
     private final WorkStore store;
     private final SimulatedProcessing processing;
     private final RetryPolicy retryPolicy;
+    private final Duration leaseTimeout;
 
-    public OrderWorker(WorkStore store, SimulatedProcessing processing, RetryPolicy retryPolicy) {
+    public OrderWorker(WorkStore store, SimulatedProcessing processing, RetryPolicy retryPolicy, Duration leaseTimeout) {
         this.store = store;
         this.processing = processing;
         this.retryPolicy = retryPolicy;
+        this.leaseTimeout = leaseTimeout;
+    }
+
+    /**
+     * Message transports: starts the attempt an event asks for. Null when there is nothing to start (the
+     * order is final, or another worker holds a live lease on it): a duplicate or late delivery.
+     *
+     * @throws UnknownOrderException when the event names no order (a poison message)
+     */
+    public WorkItem start(OrderEvent event) throws SQLException {
+        return store.start(event, leaseTimeout).orElse(null);
+    }
+
+    /** The event that asks for the next attempt of a work item (for transports that carry it in memory). */
+    public OrderEvent nextEvent(WorkItem item) {
+        return new OrderEvent(item.eventId(), "OrderRetry", item.orderId(), item.correlationId());
     }
 
     /** Runs the business step for one attempt; throws {@link ProcessingFailedException} when it fails. */
@@ -61,6 +79,11 @@ public class OrderWorker {
                 }
             }
         }
+    }
+
+    /** Completes one successful attempt. */
+    public void completeOne(WorkItem item) throws SQLException {
+        complete(List.of(item));
     }
 
     /** Whether the failed attempt in this exchange may be followed by another. */

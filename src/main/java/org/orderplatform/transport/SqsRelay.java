@@ -1,0 +1,116 @@
+package org.orderplatform.transport;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.orderplatform.domain.OrderEvent;
+import org.orderplatform.infra.Jdbc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The outbox relay of the sqs transport: claims outbox rows (SKIP LOCKED, so several API instances can
+ * relay at once), turns them into SQS batch requests with the correlation id as a message attribute,
+ * and marks as relayed only the entries SQS accepted. A failed send leaves the rows LOCKED; stale-lock
+ * recovery returns them to PENDING and they are sent again (at-least-once: workers drop duplicates).
+ */
+public class SqsRelay {
+    public static final String CORRELATION_ATTRIBUTE = "correlationId";
+    private static final Logger LOG = LoggerFactory.getLogger(SqsRelay.class);
+
+    private static final String CLAIM = """
+            WITH ready AS (
+                SELECT id FROM outbox
+                 WHERE status = 'PENDING' AND next_attempt_at <= now()
+                 ORDER BY next_attempt_at, id
+                 LIMIT ?
+                 FOR UPDATE SKIP LOCKED)
+            UPDATE outbox e SET status = 'LOCKED', locked_by = ?, locked_at = now()
+              FROM ready WHERE e.id = ready.id
+            RETURNING e.id, e.event_type, e.order_id, e.correlation_id""";
+
+    private static final String MARK_RELAYED = """
+            UPDATE outbox SET status = 'DONE', done_at = now()
+             WHERE id = ANY(?) AND status = 'LOCKED' AND locked_by = ?""";
+
+    private static final String RELEASE = """
+            UPDATE outbox SET status = 'PENDING', locked_by = NULL, locked_at = NULL
+             WHERE id = ANY(?) AND status = 'LOCKED' AND locked_by = ?""";
+
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+    private final String relayId;
+    private final String queueUrl;
+
+    public SqsRelay(DataSource dataSource, ObjectMapper mapper, String relayId, String queueUrl) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+        this.relayId = relayId;
+        this.queueUrl = queueUrl;
+    }
+
+    /** Claims up to {@code limit} events for relaying. */
+    public List<OrderEvent> claim(int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
+            Jdbc.setParams(s, limit, relayId);
+            List<OrderEvent> events = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new OrderEvent(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4)));
+                }
+            }
+            return events;
+        }
+    }
+
+    /** One SQS batch request (at most 10 events); each entry's id is its outbox event id. */
+    public SendMessageBatchRequest batch(List<OrderEvent> events) throws JsonProcessingException {
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(events.size());
+        for (OrderEvent event : events) {
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id(Long.toString(event.eventId()))
+                    .messageBody(mapper.writeValueAsString(event))
+                    .messageAttributes(Map.of(CORRELATION_ATTRIBUTE, MessageAttributeValue.builder()
+                            .dataType("String").stringValue(event.correlationId()).build()))
+                    .build());
+        }
+        return SendMessageBatchRequest.builder().queueUrl(queueUrl).entries(entries).build();
+    }
+
+    /** Marks the entries SQS accepted as relayed and releases the ones it refused for the next round. */
+    public void settle(SendMessageBatchResponse response) throws SQLException {
+        List<Long> sent = response.successful().stream().map(e -> Long.parseLong(e.id())).toList();
+        List<Long> refused = response.failed().stream().map(e -> Long.parseLong(e.id())).toList();
+        try (Connection c = dataSource.getConnection()) {
+            update(c, MARK_RELAYED, sent);
+            if (!refused.isEmpty()) {
+                LOG.warn("SQS refused {} of {} events ({}); they will be sent again", refused.size(),
+                        refused.size() + sent.size(), response.failed().get(0).message());
+                update(c, RELEASE, refused);
+            }
+        }
+    }
+
+    private void update(Connection c, String sql, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            Jdbc.setParams(s, Jdbc.bigintArray(c, ids), relayId);
+            s.executeUpdate();
+        }
+    }
+}
