@@ -29,6 +29,7 @@ import java.util.UUID;
  */
 public class SqsRelay {
     public static final String CORRELATION_ATTRIBUTE = "correlationId";
+    private static final int SQS_BATCH_LIMIT = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SqsRelay.class);
 
     private static final String CLAIM = """
@@ -76,8 +77,16 @@ public class SqsRelay {
         }
     }
 
-    /** One SQS batch request (at most 10 events); each entry's id is its outbox event id. */
-    public SendMessageBatchRequest batch(List<OrderEvent> events) throws JsonProcessingException {
+    /** The claimed events as SQS batch requests of at most 10; each entry's id is its outbox event id. */
+    public List<SendMessageBatchRequest> batches(List<OrderEvent> events) throws JsonProcessingException {
+        List<SendMessageBatchRequest> batches = new ArrayList<>();
+        for (int from = 0; from < events.size(); from += SQS_BATCH_LIMIT) {
+            batches.add(batch(events.subList(from, Math.min(events.size(), from + SQS_BATCH_LIMIT))));
+        }
+        return batches;
+    }
+
+    private SendMessageBatchRequest batch(List<OrderEvent> events) throws JsonProcessingException {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(events.size());
         for (OrderEvent event : events) {
             entries.add(SendMessageBatchRequestEntry.builder()

@@ -1,0 +1,141 @@
+package org.orderplatform.transport;
+
+import org.junit.jupiter.api.Test;
+import org.orderplatform.support.Db;
+import org.orderplatform.support.Http;
+import org.orderplatform.support.Platform;
+import org.orderplatform.support.TestDatabase;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.net.URI;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What only the sqs transport does, against a real SQS-compatible server (the platform's ElasticMQ). */
+class SqsTransportTest {
+
+    private static Map<String, String> config(Db db, int sqsPort, String... overrides) {
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.transport", "sqs");
+        p.put("orders.sqs.embedded-port", String.valueOf(sqsPort));
+        p.put("orders.sqs.wait-time-seconds", "1");
+        p.put("orders.sqs.relay-interval-ms", "20");
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            p.put(overrides[i], overrides[i + 1]);
+        }
+        return p;
+    }
+
+    private static SqsClient client(int port) {
+        return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+    }
+
+    private static String url(SqsClient sqs, String name) {
+        return sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+    }
+
+    private static int messages(SqsClient sqs, String url) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(GetQueueAttributesRequest.builder().queueUrl(url)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE).build()).attributes();
+        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    private static String status(Db db, String id) {
+        return (String) db.query("SELECT status FROM orders WHERE id = ?::uuid", id).get(0).get("status");
+    }
+
+    @Test
+    void the_relay_sends_the_event_with_the_correlation_id_as_a_message_attribute() {
+        Db db = new Db(TestDatabase.newDatabase("sqs_attribute"));
+        int port = Platform.freePort();
+        try (Platform api = Platform.start(config(db, port, "orders.role", "api")); SqsClient sqs = client(port)) {
+            String id = new Http(api.baseUrl()).createOrder("X-Correlation-Id", "sqs-attr-7");
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    db.count("SELECT count(*) FROM outbox WHERE order_id = ?::uuid AND status = 'DONE'", id) == 1);
+            List<Message> received = sqs.receiveMessage(b -> b.queueUrl(url(sqs, "orders-events"))
+                    .messageAttributeNames("All").waitTimeSeconds(5)).messages();
+            assertThat(received).hasSize(1);
+            Message m = received.get(0);
+            assertThat(m.messageAttributes().get("correlationId").stringValue()).isEqualTo("sqs-attr-7");
+            assertThat(m.body()).contains(id).contains("\"correlationId\":\"sqs-attr-7\"").contains("OrderCreated");
+            assertThat(status(db, id)).as("the api never processes").isEqualTo("PENDING");
+        }
+    }
+
+    @Test
+    void poison_messages_reach_the_redrive_dlq_and_the_worker_keeps_going() {
+        Db db = new Db(TestDatabase.newDatabase("sqs_poison"));
+        int port = Platform.freePort();
+        try (Platform platform = Platform.start(config(db, port,
+                "orders.sqs.visibility-timeout-seconds", "1", "orders.sqs.max-receive-count", "3",
+                "orders.retry.max-attempts", "2"));
+             SqsClient sqs = client(port)) {
+            String queue = url(sqs, "orders-events");
+            sqs.sendMessage(b -> b.queueUrl(queue).messageBody("this is not json"));
+            sqs.sendMessage(b -> b.queueUrl(queue).messageBody(
+                    "{\"eventId\":1,\"type\":\"OrderCreated\",\"orderId\":\"00000000-0000-4000-8000-000000000000\",\"correlationId\":\"x\"}"));
+            String dlq = url(sqs, "orders-events-dlq");
+            await().atMost(Duration.ofSeconds(60)).until(() -> messages(sqs, dlq) == 2);
+            String id = new Http(platform.baseUrl()).createOrder();
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(db, id).equals("PROCESSED"));
+            assertThat(new Http(platform.baseUrl()).get("/dlq").json()).as("business DLQ untouched").isEmpty();
+        }
+    }
+
+    @Test
+    void a_message_delivered_twice_completes_its_order_once_and_both_copies_are_deleted() {
+        Db db = new Db(TestDatabase.newDatabase("sqs_duplicate"));
+        int port = Platform.freePort();
+        String id;
+        String body;
+        try (Platform api = Platform.start(config(db, port, "orders.role", "api", "orders.worker.id", "api-1"));
+             SqsClient sqs = client(port)) {
+            id = new Http(api.baseUrl()).createOrder();
+            String queue = url(sqs, "orders-events");
+            await().atMost(Duration.ofSeconds(20)).until(() -> messages(sqs, queue) == 1);
+            // the same event a second time, as SQS at-least-once delivery may do
+            body = db.query("SELECT jsonb_build_object('eventId', id, 'type', event_type, 'orderId', order_id,"
+                    + " 'correlationId', correlation_id)::text AS body FROM outbox WHERE order_id = ?::uuid", id).get(0).get("body").toString();
+            String copy = body;
+            sqs.sendMessage(b -> b.queueUrl(queue).messageBody(copy));
+            assertThat(messages(sqs, queue)).isEqualTo(2);
+            try (Platform worker = Platform.start(config(db, Platform.freePort(), "orders.role", "worker",
+                    "orders.sqs.endpoint", "http://127.0.0.1:" + port))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> status(db, id).equals("PROCESSED") && messages(sqs, queue) == 0);
+            }
+        }
+        assertThat(db.count("SELECT count(*) FROM order_transitions WHERE order_id = ?::uuid AND to_status = 'PROCESSED'", id))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a_retry_waits_at_least_the_backoff_with_the_message_invisible() {
+        Db db = new Db(TestDatabase.newDatabase("sqs_backoff"));
+        int port = Platform.freePort();
+        try (Platform platform = Platform.start(config(db, port,
+                "orders.processing.failure-probability", "1.0", "orders.retry.max-attempts", "2",
+                "orders.retry.initial-delay-ms", "2000", "orders.retry.max-delay-ms", "2000"))) {
+            String id = new Http(platform.baseUrl()).createOrder();
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(db, id).equals("FAILED"));
+            List<Map<String, Object>> steps = db.query(
+                    "SELECT to_status, attempt, at FROM order_transitions WHERE order_id = ?::uuid ORDER BY id", id);
+            assertThat(steps).extracting(r -> r.get("to_status") + "@" + r.get("attempt")).containsExactly("PENDING@1", "FAILED@2");
+            long gap = ((Timestamp) steps.get(1).get("at")).getTime() - ((Timestamp) steps.get(0).get("at")).getTime();
+            assertThat(gap).as("time between the failed first attempt and the end of the second").isGreaterThanOrEqualTo(2000);
+        }
+    }
+}
