@@ -6,9 +6,11 @@ import org.orderplatform.domain.NewOrder;
 import org.orderplatform.domain.OrderStatus;
 import org.slf4j.MDC;
 
-import java.util.Collection;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,11 +20,16 @@ import java.util.regex.Pattern;
 public class HttpRequests {
     public static final String CORRELATION_HEADER = "X-Correlation-Id";
     public static final String CORRELATION_PROPERTY = "correlationId";
+    public static final String ORDER_ID_PROPERTY = "orderId";
+    public static final String STATUS_PROPERTY = "statusFilter";
+    public static final String LIMIT_PROPERTY = "limit";
 
     /** Client correlation ids are echoed in headers and logs, so only a safe alphabet is kept. */
     private static final Pattern SAFE_CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** {@code /orders/{orderId}} and {@code /dlq/{orderId}/reprocess}, under any context path. */
+    private static final Pattern ORDER_ID_IN_PATH = Pattern.compile("/(?:orders|dlq)/([^/]*)(?:/reprocess)?/?$");
 
     private final OrderRequestParser parser;
     private final int defaultLimit;
@@ -39,10 +46,15 @@ public class HttpRequests {
      * otherwise (absent, too long, CR/LF or other characters) generates a UUID; never echoes raw input.
      */
     public void correlate(Exchange exchange) {
-        String given = exchange.getMessage().getHeader(CORRELATION_HEADER, String.class);
-        String id = given != null && SAFE_CORRELATION_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = correlationId(exchange.getMessage().getHeader(CORRELATION_HEADER));
         exchange.setProperty(CORRELATION_PROPERTY, id);
         MDC.put(CORRELATION_PROPERTY, id);
+    }
+
+    /** The correlation id for a request that sent {@code given} (a header value, a list of them, or null). */
+    public static String correlationId(Object given) {
+        return given instanceof String text && SAFE_CORRELATION_ID.matcher(text).matches()
+                ? text : UUID.randomUUID().toString();
     }
 
     /** The body of {@code POST /orders}, checked for content type and validated. */
@@ -52,9 +64,30 @@ public class HttpRequests {
         return parser.parse(in.getBody(byte[].class));
     }
 
-    /** The {@code {orderId}} path parameter as a UUID; 400 when it is not one. */
+    /** Puts the {@code {orderId}} of the path in the {@value #ORDER_ID_PROPERTY} property; 400 when it is not a UUID. */
+    public void readOrderId(Exchange exchange) {
+        exchange.setProperty(ORDER_ID_PROPERTY, orderId(exchange));
+    }
+
+    /** Puts the optional {@code status} query parameter in the {@value #STATUS_PROPERTY} property (null: all). */
+    public void readStatusFilter(Exchange exchange) {
+        exchange.setProperty(STATUS_PROPERTY, statusFilter(exchange));
+    }
+
+    /** Puts the {@code limit} query parameter (or the default) in the {@value #LIMIT_PROPERTY} property. */
+    public void readLimit(Exchange exchange) {
+        exchange.setProperty(LIMIT_PROPERTY, limit(exchange));
+    }
+
+    /**
+     * The {@code {orderId}} path segment as a UUID; 400 when it is not one. Read from the request path, not
+     * from the message headers: platform-http merges request headers, query parameters and path parameters
+     * into one header map, so a client header named {@code orderId} would otherwise compete with the path.
+     */
     public UUID orderId(Exchange exchange) {
-        String raw = single(exchange, "orderId");
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        Matcher m = path == null ? null : ORDER_ID_IN_PATH.matcher(path);
+        String raw = m != null && m.find() ? m.group(1) : null;
         if (raw == null || !CANONICAL_UUID.matcher(raw).matches()) {
             throw ApiException.badRequest("invalid_id", "orderId must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
         }
@@ -63,7 +96,7 @@ public class HttpRequests {
 
     /** The optional {@code status} filter of {@code GET /orders}. */
     public OrderStatus statusFilter(Exchange exchange) {
-        String raw = single(exchange, "status");
+        String raw = queryParameter(exchange, "status");
         if (raw == null) {
             return null;
         }
@@ -77,26 +110,48 @@ public class HttpRequests {
 
     /** The {@code limit} query parameter: an integer from 1 to the configured maximum. */
     public int limit(Exchange exchange) {
-        String raw = single(exchange, "limit");
+        String raw = queryParameter(exchange, "limit");
         if (raw == null) {
             return defaultLimit;
         }
-        try {
+        if (raw.matches("[0-9]{1,9}")) {
             int limit = Integer.parseInt(raw);
             if (limit >= 1 && limit <= maxLimit) {
                 return limit;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw ApiException.badRequest("invalid_parameter", "limit must be an integer between 1 and " + maxLimit);
     }
 
-    private static String single(Exchange exchange, String name) {
-        Object value = exchange.getMessage().getHeader(name);
-        if (value instanceof Collection<?> values) {
-            throw ApiException.badRequest("invalid_parameter", name + " must be given once");
+    /**
+     * A query parameter given at most once, from the query string itself: request headers that happen to
+     * share its name (platform-http copies both into the message headers) must not act as parameters.
+     */
+    private static String queryParameter(Exchange exchange, String name) {
+        String query = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        if (query == null || query.isEmpty()) {
+            return null;
         }
-        return value == null ? null : value.toString();
+        String found = null;
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq), name);
+            if (!key.equals(name)) {
+                continue;
+            }
+            if (found != null) {
+                throw ApiException.badRequest("invalid_parameter", name + " must be given once");
+            }
+            found = eq < 0 ? "" : decode(pair.substring(eq + 1), name);
+        }
+        return found;
+    }
+
+    private static String decode(String text, String parameter) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_parameter", "the query string is not properly encoded near " + parameter);
+        }
     }
 }

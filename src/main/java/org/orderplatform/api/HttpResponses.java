@@ -41,7 +41,8 @@ public class HttpResponses {
 
     /** 404 for an order that does not exist. */
     public void orderNotFound(Exchange exchange) {
-        error(exchange, new ApiException(404, "order_not_found", "no order " + exchange.getMessage().getHeader("orderId")));
+        error(exchange, new ApiException(404, "order_not_found",
+                "no order " + exchange.getProperty(HttpRequests.ORDER_ID_PROPERTY)));
     }
 
     /**
@@ -50,7 +51,8 @@ public class HttpResponses {
      */
     public void failure(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (cause instanceof ApiException api) {
+        ApiException api = apiException(cause);
+        if (api != null) {
             error(exchange, api);
         } else if (isDatabaseUnavailable(cause)) {
             LOG.warn("Database unavailable: {}", cause.toString());
@@ -84,6 +86,16 @@ public class HttpResponses {
         if (correlationId != null) {
             message.setHeader(HttpRequests.CORRELATION_HEADER, correlationId);
         }
+    }
+
+    /** The refusal in the cause chain: Camel wraps what a bean throws from an expression or a type conversion. */
+    private static ApiException apiException(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+        }
+        return null;
     }
 
     static boolean isDatabaseUnavailable(Throwable error) {

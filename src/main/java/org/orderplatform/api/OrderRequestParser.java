@@ -1,6 +1,10 @@
 package org.orderplatform.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +15,10 @@ import org.orderplatform.domain.OrderLine;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -35,7 +43,19 @@ public final class OrderRequestParser {
     private static final Set<String> ORDER_FIELDS = Set.of("customerId", "currency", "items");
     private static final Set<String> ITEM_FIELDS = Set.of("sku", "quantity", "unitPrice");
 
-    private final ObjectMapper mapper = JsonMapper.builder()
+    /** Jackson's defaults, stated so that the messages that name them stay true. */
+    private static final int MAX_NESTING = 1000;
+    private static final int MAX_NUMBER_LENGTH = 1000;
+    /** Where Jackson's messages turn to its internals (feature and class names, source excerpts). */
+    private static final List<String> INTERNAL_DETAIL = List.of("`", "\n", " (for ", " at [Source", "(bound as",
+            " enable ", ": enable", " (not recognized", "Feature", "com.fasterxml", "JsonNode", "StreamRead");
+
+    private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING)
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .build())
+                    .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -57,11 +77,27 @@ public final class OrderRequestParser {
         if (body == null || body.length == 0) {
             throw ApiException.badRequest("invalid_json", "request body is empty: expected a JSON object");
         }
+        // decoded strictly first: Jackson alone accepts overlong forms and encoded surrogates, and detects
+        // UTF-16/32 on its own, while a JSON request body must be UTF-8 (RFC 8259)
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("invalid_json", "request body is not valid UTF-8");
+        }
+        if (text.startsWith("\uFEFF")) {
+            // a UTF-8 byte order mark may be ignored (RFC 8259 8.1), as Jackson did on bytes
+            text = text.substring(1);
+        }
         JsonNode root;
         try {
-            root = mapper.readTree(body);
+            root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid_json", "request body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.badRequest("invalid_json", "request body is not valid JSON: " + describe(e));
         } catch (IOException | RuntimeException e) {
             throw ApiException.badRequest("invalid_json", "request body is not valid JSON");
         }
@@ -91,7 +127,8 @@ public final class OrderRequestParser {
         JsonNode sku = required(item, "sku", path + ".sku");
         String skuText = sku.isTextual() ? sku.asText() : null;
         if (skuText == null || skuText.isEmpty() || skuText.codePointCount(0, skuText.length()) > 64
-                || skuText.codePoints().anyMatch(Character::isISOControl) || skuText.isBlank()) {
+                || skuText.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)
+                || skuText.isBlank()) {
             throw ApiException.badRequest("invalid_field",
                     path + ".sku must be a string of 1-64 printable characters");
         }
@@ -110,6 +147,50 @@ public final class OrderRequestParser {
                     + " with at most 2 decimals");
         }
         return new OrderLine(skuText, quantity.intValue(), price.setScale(2));
+    }
+
+    /**
+     * What is wrong with the JSON, in words a client can act on, and where. Jackson's own messages name its
+     * classes and features ({@code StreamReadConstraints.getMaxNestingDepth()}, {@code DeserializationFeature...}),
+     * which must not reach a client, so only a vetted part of them is kept.
+     */
+    private static String describe(JsonProcessingException e) {
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String reason;
+        if (e instanceof StreamConstraintsException) {
+            if (original.contains("nesting depth")) {
+                reason = "nesting is deeper than the allowed " + MAX_NESTING + " levels";
+            } else if (original.contains("Number value length")) {
+                reason = "a number is longer than the allowed " + MAX_NUMBER_LENGTH + " characters";
+            } else if (original.contains("String value length")) {
+                reason = "a string is too long";
+            } else {
+                reason = "the document exceeds a size limit";
+            }
+        } else if (original.startsWith("Unexpected end-of-input")) {
+            reason = "the body ends before the JSON value is complete";
+        } else if (original.startsWith("Trailing token")) {
+            reason = "unexpected content after the JSON value";
+        } else {
+            reason = original;
+            for (String internal : INTERNAL_DETAIL) {
+                int at = reason.indexOf(internal);
+                if (at >= 0) {
+                    reason = reason.substring(0, at);
+                }
+            }
+            reason = reason.strip();
+            while (reason.endsWith(":") || reason.endsWith(";") || reason.endsWith(",")) {
+                reason = reason.substring(0, reason.length() - 1).strip();
+            }
+            if (reason.isEmpty()) {
+                reason = "unexpected input";
+            }
+        }
+        JsonLocation location = e.getLocation();
+        String where = location == null || location.getLineNr() < 1
+                ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+        return printable(reason, 160) + where;
     }
 
     private static String text(JsonNode node, String field, Pattern rule, String message) {

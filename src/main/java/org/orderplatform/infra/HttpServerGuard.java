@@ -1,21 +1,40 @@
 package org.orderplatform.infra;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.orderplatform.api.ApiException;
+import org.orderplatform.api.HttpRequests;
+import org.orderplatform.api.OrderRequestParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Two things platform-http-vertx does not do for us: it only warns when its port is taken (the process
- * would run with no API), and its own 404/405/413 answers are plain text. This fails the start on a taken
- * port and makes those answers JSON errors like every other.
+ * would run with no API), and its own 404/405/413 answers are HTML, empty or plain text. This fails the
+ * start on a taken port and makes those answers JSON errors like every other, with an X-Correlation-Id.
+ * <p>
+ * Not covered: a request Netty cannot decode at all (e.g. a bare CR in a header) is refused by Vert.x's
+ * invalid-request handler (400, empty body) before any router runs; that handler can only be set before the
+ * server listens, which Camel does inside its own start.
  */
 public final class HttpServerGuard implements StartupListener {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuard.class);
+    private static final OrderRequestParser CONTENT_TYPES = new OrderRequestParser();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final int port;
 
     public HttpServerGuard(int port) {
@@ -46,11 +65,88 @@ public final class HttpServerGuard implements StartupListener {
         if (router == null) {
             return;
         }
-        router.errorHandler(404, ctx -> json(ctx, 404, "not_found", "no such resource: " + safePath(ctx)));
-        router.errorHandler(405, ctx -> json(ctx, 405, "method_not_allowed",
-                ctx.request().method() + " is not allowed on " + safePath(ctx)));
-        router.errorHandler(413, ctx -> json(ctx, 413, "payload_too_large", "request body is too large"));
-        router.errorHandler(500, ctx -> json(ctx, 500, "internal_error", "unexpected error; see the server log"));
+        // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
+        // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
+        // 413 (plain text) came out as Vert.x wrote them. A last catch-all route answers instead: its handler
+        // sees every request no route took (404, or 405 when the path exists), its failure handler every
+        // failure (413 from the body handler, anything else as 500).
+        Route fallback = router.route().last();
+        fallback.handler(ctx -> unmatched(ctx, router, fallback));
+        fallback.failureHandler(HttpServerGuard::failed);
+    }
+
+    private static void unmatched(RoutingContext ctx, VertxPlatformHttpRouter router, Route fallback) {
+        String path = relativePath(ctx);
+        Set<String> allowed = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            if (route != fallback && route.getPath() != null && pathMatches(route.getPath(), path)) {
+                route.methods().forEach(m -> allowed.add(m.name()));
+            }
+        }
+        if (allowed.isEmpty()) {
+            json(ctx, 404, "not_found", "no such resource: " + safePath(ctx));
+        } else {
+            ctx.response().putHeader("Allow", String.join(", ", allowed));
+            json(ctx, 405, "method_not_allowed", safeMethod(ctx) + " is not allowed on " + safePath(ctx)
+                    + "; allowed: " + String.join(", ", allowed));
+        }
+    }
+
+    private static void failed(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            json(ctx, 413, "payload_too_large", "request body is too large");
+        } else if (status == 404 || status == 405) {
+            json(ctx, status, status == 404 ? "not_found" : "method_not_allowed", "no such resource: " + safePath(ctx));
+        } else if (status >= 400 && status < 500) {
+            // the body handler parses form and multipart bodies before any route runs, and refuses broken
+            // ones: the API takes JSON only, so that is the answer a route would have given
+            try {
+                CONTENT_TYPES.checkContentType(ctx.request().getHeader("Content-Type"));
+                json(ctx, 400, "invalid_request", "the request could not be read");
+            } catch (ApiException refused) {
+                json(ctx, refused.status(), refused.code(), refused.getMessage());
+            }
+        } else {
+            LOG.error("Unexpected failure answering {} {} (status {})", safeMethod(ctx), safePath(ctx), status, ctx.failure());
+            json(ctx, 500, "internal_error", "unexpected error; see the server log");
+        }
+    }
+
+    private static String relativePath(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        String mount = ctx.mountPoint();
+        if (mount != null && !mount.equals("/") && path.startsWith(mount)) {
+            path = path.substring(mount.endsWith("/") ? mount.length() - 1 : mount.length());
+        }
+        return path;
+    }
+
+    /** Vert.x path matching, as far as Camel's routes use it: literal segments, :params and a trailing *. */
+    static boolean pathMatches(String routePath, String requestPath) {
+        if (routePath.endsWith("*")) {
+            return requestPath.startsWith(routePath.substring(0, routePath.length() - 1));
+        }
+        String[] expected = trimSlash(routePath).split("/", -1);
+        String[] actual = trimSlash(requestPath).split("/", -1);
+        if (expected.length != actual.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            boolean parameter = expected[i].startsWith(":");
+            if (parameter ? actual[i].isEmpty() : !expected[i].equals(actual[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String trimSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static String safeMethod(RoutingContext ctx) {
+        return ctx.request().method().name().replaceAll("[^A-Z]", "?");
     }
 
     private static String safePath(RoutingContext ctx) {
@@ -67,8 +163,18 @@ public final class HttpServerGuard implements StartupListener {
         if (response.ended()) {
             return;
         }
-        String body = "{\"error\":\"" + code + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        Map<String, String> error = new LinkedHashMap<>();
+        error.put("error", code);
+        error.put("message", message);
+        String body;
+        try {
+            body = JSON.writeValueAsString(error);
+        } catch (JsonProcessingException e) {
+            body = "{\"error\":\"" + code + "\",\"message\":\"\"}";
+        }
         response.setStatusCode(status).putHeader("Content-Type", "application/json");
+        response.putHeader(HttpRequests.CORRELATION_HEADER,
+                HttpRequests.correlationId(ctx.request().getHeader(HttpRequests.CORRELATION_HEADER)));
         if (status == 413) {
             // the rest of an oversized body is not read: close rather than drain it
             response.putHeader("Connection", "close");
