@@ -20,6 +20,15 @@ import org.orderplatform.RouteSelection.Transport;
 import org.orderplatform.infra.EmbeddedDatabase;
 import org.orderplatform.infra.EmbeddedSqs;
 import org.orderplatform.infra.SqsQueues;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.orderplatform.observability.BacklogSampler;
+import org.orderplatform.observability.DatabaseHealthCheck;
+import org.orderplatform.observability.OrderMetrics;
+import org.orderplatform.observability.OutboxRetention;
+import org.orderplatform.observability.SqsHealthCheck;
 import org.orderplatform.transport.InprocessRecovery;
 import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
@@ -74,6 +83,15 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 settings.longValue("orders.processing.delay-ms", 0),
                 settings.decimal("orders.processing.failure-probability", 0.0, 1.0));
 
+        Transport transport = settings.choice("orders.transport", Transport.class);
+        OrderMetrics metrics = new OrderMetrics(meterRegistry(registry), transport.name().toLowerCase());
+        registry.bind("orderMetrics", metrics);
+        registry.bind("backlogSampler", new BacklogSampler(dataSource, metrics));
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
+        registry.bind("outboxRetention", new OutboxRetention(dataSource,
+                Duration.parse(settings.string("orders.outbox.retention")),
+                settings.integer("orders.outbox.retention-batch-size", 1, 100_000), 100));
+
         registry.bind("dataSource", dataSource);
         registry.bind("jsonMapper", mapper);
         registry.bind("orderStore", new OrderStore(dataSource, mapper));
@@ -83,11 +101,11 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("retryPolicy", retryPolicy);
         registry.bind("workStore", workStore);
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
-        registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout));
+        registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics));
         registry.bind("collectProcessed", new CollectProcessed());
         registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy));
-        switch (settings.choice("orders.transport", Transport.class)) {
-            case SQS -> bindSqs(context, settings, dataSource, mapper, workStore, workerId, retryPolicy);
+        switch (transport) {
+            case SQS -> bindSqs(context, settings, dataSource, mapper, workStore, workerId, retryPolicy, metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
                     settings.integer("orders.inprocess.queue-size", 1, 10_000_000)));
             case OUTBOX -> { }
@@ -96,13 +114,25 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 settings.integer("orders.worker.concurrency", 1, 1024)));
     }
 
+    /** The registry Camel serves at /observe/metrics: the one camel.metrics created, or a new one it will reuse. */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry existing = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, created);
+        return created;
+    }
+
     /**
      * SQS: the embedded ElasticMQ when no endpoint is configured (started by the intake side, on a fixed
      * port so that separate workers can reach it), the queue and its redrive DLQ, the relay and the
      * acknowledgement beans. The aws2-sqs endpoints pick up the bound client.
      */
     private static void bindSqs(CamelContext context, Settings settings, DataSource dataSource, ObjectMapper mapper,
-                                WorkStore workStore, String workerId, RetryPolicy retryPolicy) throws Exception {
+                                WorkStore workStore, String workerId, RetryPolicy retryPolicy, OrderMetrics metrics)
+            throws Exception {
         Role role = settings.choice("orders.role", Role.class);
         String endpoint = settings.optional("orders.sqs.endpoint").orElse(null);
         String accessKey = settings.optional("orders.sqs.access-key").orElse(null);
@@ -131,8 +161,9 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         context.addService(new ClientCloser(queues.client()), true, true);
         Registry registry = context.getRegistry();
         registry.bind("sqsClient", queues.client());
-        registry.bind("sqsRelay", new SqsRelay(dataSource, mapper, workerId, queues.queueUrl()));
-        registry.bind("sqsAcknowledgement", new SqsAcknowledgement(queues.client(), queues.queueUrl(), workStore));
+        registry.bind("sqsRelay", new SqsRelay(dataSource, mapper, workerId, queues.queueUrl(), metrics));
+        registry.bind("sqsAcknowledgement", new SqsAcknowledgement(queues.client(), queues.queueUrl(), workStore, metrics));
+        registry.bind("sqsHealthCheck", new SqsHealthCheck(queues.client(), queues.queueUrl()));
     }
 
     private static DataSource dataSource(CamelContext context, Settings settings) throws Exception {

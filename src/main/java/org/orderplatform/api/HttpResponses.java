@@ -10,8 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Writes every API answer: JSON bodies, the status, {@code X-Correlation-Id}, and nothing else. All
@@ -66,10 +64,7 @@ public class HttpResponses {
     }
 
     private void error(Exchange exchange, ApiException error) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", error.code());
-        body.put("message", OrderRequestParser.printable(error.getMessage(), 300));
-        respond(exchange, error.status(), body);
+        respond(exchange, error.status(), new ApiError(error.code(), OrderRequestParser.printable(error.getMessage(), 300)));
     }
 
     private void respond(Exchange exchange, int status, Object body) {

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.domain.OrderStatus;
+import org.orderplatform.observability.OrderMetrics;
 import org.orderplatform.worker.OrderWorker;
 import org.orderplatform.worker.WorkStore;
 import org.slf4j.Logger;
@@ -28,16 +29,24 @@ public class SqsAcknowledgement {
     private final SqsClient sqs;
     private final String queueUrl;
     private final WorkStore store;
+    private final OrderMetrics metrics;
 
-    public SqsAcknowledgement(SqsClient sqs, String queueUrl, WorkStore store) {
+    public SqsAcknowledgement(SqsClient sqs, String queueUrl, WorkStore store, OrderMetrics metrics) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.store = store;
+        this.metrics = metrics;
+    }
+
+    /** A message arrived (counted before anything can fail, so that poison messages count too). */
+    public void received() {
+        metrics.sqsReceived();
     }
 
     /** The order reached a final state: delete the message. */
     public void done(Exchange exchange) {
         exchange.setProperty(Sqs2Constants.SQS_DELETE_FILTERED, true);
+        metrics.sqsDeleted();
     }
 
     /**
@@ -60,5 +69,6 @@ public class SqsAcknowledgement {
         String receipt = exchange.getMessage().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class);
         sqs.changeMessageVisibility(ChangeMessageVisibilityRequest.builder()
                 .queueUrl(queueUrl).receiptHandle(receipt).visibilityTimeout(seconds).build());
+        metrics.sqsDelayed();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.infra.Jdbc;
+import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -55,12 +56,14 @@ public class SqsRelay {
     private final ObjectMapper mapper;
     private final String relayId;
     private final String queueUrl;
+    private final OrderMetrics metrics;
 
-    public SqsRelay(DataSource dataSource, ObjectMapper mapper, String relayId, String queueUrl) {
+    public SqsRelay(DataSource dataSource, ObjectMapper mapper, String relayId, String queueUrl, OrderMetrics metrics) {
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.relayId = relayId;
         this.queueUrl = queueUrl;
+        this.metrics = metrics;
     }
 
     /** Claims up to {@code limit} events for relaying. */
@@ -103,6 +106,7 @@ public class SqsRelay {
     public void settle(SendMessageBatchResponse response) throws SQLException {
         List<Long> sent = response.successful().stream().map(e -> Long.parseLong(e.id())).toList();
         List<Long> refused = response.failed().stream().map(e -> Long.parseLong(e.id())).toList();
+        metrics.relayed(sent.size(), refused.size());
         try (Connection c = dataSource.getConnection()) {
             update(c, MARK_RELAYED, sent);
             if (!refused.isEmpty()) {

@@ -4,15 +4,16 @@ import org.apache.camel.Exchange;
 import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.domain.OrderStatus;
 import org.orderplatform.domain.RetryPolicy;
+import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -33,12 +34,15 @@ public class OrderWorker {
     private final SimulatedProcessing processing;
     private final RetryPolicy retryPolicy;
     private final Duration leaseTimeout;
+    private final OrderMetrics metrics;
 
-    public OrderWorker(WorkStore store, SimulatedProcessing processing, RetryPolicy retryPolicy, Duration leaseTimeout) {
+    public OrderWorker(WorkStore store, SimulatedProcessing processing, RetryPolicy retryPolicy, Duration leaseTimeout,
+                       OrderMetrics metrics) {
         this.store = store;
         this.processing = processing;
         this.retryPolicy = retryPolicy;
         this.leaseTimeout = leaseTimeout;
+        this.metrics = metrics;
     }
 
     /**
@@ -61,17 +65,24 @@ public class OrderWorker {
         WorkItem item = exchange.getMessage().getBody(WorkItem.class);
         try (var mdc = Mdc.of(item)) {
             TRANSITIONS.info("order {} attempt {}: {}", item.orderId(), item.attempt(), OrderStatus.PROCESSING);
-            processing.process(item);
+            long started = System.nanoTime();
+            try {
+                processing.process(item);
+            } finally {
+                metrics.processingTook(System.nanoTime() - started);
+            }
             exchange.setProperty(PROCESSED, true);
         }
     }
 
     /** Completes successful attempts in one statement (a whole batch on the outbox transport). */
     public void complete(List<WorkItem> items) throws SQLException {
-        Set<UUID> done = new HashSet<>(store.complete(items));
+        Map<UUID, Double> done = store.complete(items);
         for (WorkItem item : items) {
             try (var mdc = Mdc.of(item)) {
-                if (done.contains(item.orderId())) {
+                Double endToEnd = done.get(item.orderId());
+                if (endToEnd != null) {
+                    metrics.processed(endToEnd);
                     TRANSITIONS.info("order {} attempt {}: {}", item.orderId(), item.attempt(), OrderStatus.PROCESSED);
                 } else {
                     LOG.warn("order {} attempt {}: lease lost before completion, left to the current holder",
@@ -98,6 +109,7 @@ public class OrderWorker {
         Duration delay = retryPolicy.delayAfter(item.attempt());
         try (var mdc = Mdc.of(item)) {
             if (store.retry(item, delay, reason)) {
+                metrics.retried();
                 exchange.setProperty(RETRY_DELAY_MS, delay.toMillis());
                 TRANSITIONS.info("order {} attempt {}: {} (retry in {} ms: {})", item.orderId(), item.attempt(),
                         OrderStatus.PENDING, delay.toMillis(), reason);
@@ -112,7 +124,9 @@ public class OrderWorker {
         WorkItem item = exchange.getMessage().getBody(WorkItem.class);
         String reason = reason(exchange);
         try (var mdc = Mdc.of(item)) {
-            if (store.deadLetter(item, reason)) {
+            Optional<Double> endToEnd = store.deadLetter(item, reason);
+            if (endToEnd.isPresent()) {
+                metrics.deadLettered(endToEnd.get());
                 TRANSITIONS.warn("order {} attempt {}: {} (dead-lettered: {})", item.orderId(), item.attempt(),
                         OrderStatus.FAILED, reason);
             } else {

@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -81,15 +83,16 @@ public class WorkStore {
                   FROM work
                  WHERE o.id = work.order_id AND o.status = 'PROCESSING'
                    AND o.locked_by = ? AND o.retry_count = work.attempt
-                RETURNING o.id, o.retry_count
+                RETURNING o.id, o.retry_count, o.created_at
             ), events AS (
                 UPDATE outbox e SET status = 'DONE', done_at = now()
                   FROM work JOIN done ON done.id = work.order_id
                  WHERE e.id = work.event_id AND e.status <> 'DONE'
+            ), history AS (
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
+                SELECT id, 'PROCESSING', 'PROCESSED', retry_count, ? FROM done
             )
-            INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
-            SELECT id, 'PROCESSING', 'PROCESSED', retry_count, ? FROM done
-            RETURNING order_id""";
+            SELECT id, extract(epoch FROM now() - created_at) FROM done""";
 
     /**
      * A failed attempt with attempts left: the order goes back to PENDING and, where this worker holds
@@ -119,7 +122,7 @@ public class WorkStore {
                 UPDATE orders
                    SET status = 'FAILED', failure_reason = ?, locked_by = NULL, locked_at = NULL, updated_at = now()
                  WHERE id = ? AND status = 'PROCESSING' AND locked_by = ? AND retry_count = ?
-                RETURNING id, retry_count, correlation_id
+                RETURNING id, retry_count, correlation_id, created_at
             ), history AS (
                 INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
                 SELECT id, 'PROCESSING', 'FAILED', retry_count, ? FROM failed
@@ -134,7 +137,7 @@ public class WorkStore {
                  WHERE id = ? AND status <> 'DONE' AND (locked_by IS NULL OR locked_by = ?)
                    AND EXISTS (SELECT 1 FROM failed)
             )
-            SELECT count(*) FROM failed""";
+            SELECT extract(epoch FROM now() - created_at) FROM failed""";
 
     /**
      * Stale-lock recovery after a worker or relay crash. Events locked too long return to PENDING; orders
@@ -248,10 +251,13 @@ public class WorkStore {
         }
     }
 
-    /** Completes a batch of successful attempts in one statement; returns the ids of the orders completed. */
-    public List<UUID> complete(List<WorkItem> items) throws SQLException {
+    /**
+     * Completes a batch of successful attempts in one statement; returns the orders completed, each with
+     * its time from intake to completion in seconds.
+     */
+    public Map<UUID, Double> complete(List<WorkItem> items) throws SQLException {
         if (items.isEmpty()) {
-            return List.of();
+            return Map.of();
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(COMPLETE)) {
             Jdbc.setParams(s,
@@ -259,10 +265,10 @@ public class WorkStore {
                     Jdbc.intArray(c, items.stream().map(WorkItem::attempt).toList()),
                     Jdbc.bigintArray(c, items.stream().map(WorkItem::eventId).toList()),
                     workerId, workerId);
-            List<UUID> done = new ArrayList<>(items.size());
+            Map<UUID, Double> done = new HashMap<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    done.add(rs.getObject(1, UUID.class));
+                    done.put(rs.getObject(1, UUID.class), rs.getDouble(2));
                 }
             }
             return done;
@@ -276,10 +282,17 @@ public class WorkStore {
                 seconds, item.eventId(), workerId) == 1;
     }
 
-    /** Marks the order FAILED and writes its DLQ entry; false when this worker no longer holds the order. */
-    public boolean deadLetter(WorkItem item, String reason) throws SQLException {
-        return singleCount(DEAD_LETTER, reason, item.orderId(), workerId, item.attempt(), workerId,
-                reason, item.eventId(), workerId) == 1;
+    /**
+     * Marks the order FAILED and writes its DLQ entry; returns its time from intake in seconds, or empty
+     * when this worker no longer holds the order.
+     */
+    public Optional<Double> deadLetter(WorkItem item, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DEAD_LETTER)) {
+            Jdbc.setParams(s, reason, item.orderId(), workerId, item.attempt(), workerId, reason, item.eventId(), workerId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getDouble(1)) : Optional.empty();
+            }
+        }
     }
 
     /** Returns stale locks and leases; the counts are events released, orders retried, orders failed. */

@@ -125,7 +125,7 @@ class OutboxWorkerTest {
         WorkItem stale = new WorkItem(1, UUID.fromString(id), "cid", 1);
         assertThat(late.complete(List.of(stale))).isEmpty();
         assertThat(late.retry(stale, Duration.ofSeconds(1), "late")).isFalse();
-        assertThat(late.deadLetter(stale, "late")).isFalse();
+        assertThat(late.deadLetter(stale, "late")).isEmpty();
         assertThat(status(db, id)).isEqualTo("PROCESSED");
         assertThat(completions(db, id)).isEqualTo(1);
     }

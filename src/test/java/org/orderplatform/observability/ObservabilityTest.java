@@ -1,0 +1,130 @@
+package org.orderplatform.observability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
+import org.junit.jupiter.api.Test;
+import org.orderplatform.support.Db;
+import org.orderplatform.support.Http;
+import org.orderplatform.support.Platform;
+import org.orderplatform.support.TestDatabase;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Metrics, health, OpenAPI and retention, observed from outside as an operator would. */
+class ObservabilityTest {
+
+    private static double metric(String scrape, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*transport=\"outbox\"[^}]*} (\\S+)$").matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    @Test
+    void the_metrics_endpoint_counts_what_happened_after_a_run_with_failures() {
+        Db db = new Db(TestDatabase.newDatabase("metrics"));
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.processing.failure-probability", "1.0");
+        p.put("orders.retry.max-attempts", "2");
+        p.put("orders.metrics.sample-interval-ms", "100");
+        try (Platform platform = Platform.start(p)) {
+            Http http = new Http(platform.baseUrl());
+            for (int i = 0; i < 3; i++) {
+                http.createOrder();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.count("SELECT count(*) FROM dlq") == 3);
+            String id = db.query("SELECT order_id::text AS id FROM dlq LIMIT 1").get(0).get("id").toString();
+            assertThat(http.post("/dlq/" + id + "/reprocess", null, null).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String scrape = http.get("/observe/metrics").body();
+                assertThat(metric(scrape, "orders_accepted_total")).isEqualTo(3.0);
+                assertThat(metric(scrape, "orders_reprocessed_total")).isEqualTo(1.0);
+                assertThat(metric(scrape, "orders_retried_total")).isEqualTo(4.0);
+                assertThat(metric(scrape, "orders_failed_total")).isEqualTo(4.0);
+                assertThat(metric(scrape, "orders_processed_total")).isEqualTo(0.0);
+                assertThat(metric(scrape, "orders_processing_duration_seconds_count")).isEqualTo(8.0);
+                assertThat(metric(scrape, "orders_end_to_end_seconds_count")).isEqualTo(4.0);
+                assertThat(metric(scrape, "orders_dlq_size")).isEqualTo(3.0);
+                assertThat(metric(scrape, "orders_outbox_ready")).isEqualTo(0.0);
+                assertThat(scrape).contains("orders_end_to_end_seconds_bucket{").contains("camel_exchanges_total{");
+            });
+        }
+    }
+
+    @Test
+    void readiness_is_down_while_the_database_is_away_and_up_again_when_it_returns() throws Exception {
+        Path dir = Files.createTempDirectory("readiness-pg");
+        int port = Platform.freePort();
+        EmbeddedPostgres pg = start(dir, port);
+        Map<String, String> p = Platform.defaults("jdbc:postgresql://127.0.0.1:" + port + "/postgres");
+        p.put("orders.db.connection-timeout-ms", "500");
+        try (Platform platform = Platform.start(p)) {
+            Http http = new Http(platform.baseUrl());
+            assertThat(http.get("/observe/health/ready").status()).isEqualTo(200);
+            pg.close();
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/observe/health/ready").status() == 503);
+            assertThat(http.get("/observe/health/live").status()).as("the process itself is alive").isEqualTo(200);
+            Http.Response refused = http.post("/orders", "application/json", Http.VALID_ORDER);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().get("error").asText()).isEqualTo("service_unavailable");
+            pg = start(dir, port);
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/observe/health/ready").status() == 200);
+            assertThat(http.post("/orders", "application/json", Http.VALID_ORDER).status()).isEqualTo(202);
+        } finally {
+            pg.close();
+        }
+    }
+
+    @Test
+    void the_openapi_document_lists_every_rest_operation() {
+        Db db = new Db(TestDatabase.newDatabase("openapi"));
+        try (Platform platform = Platform.start(Platform.defaults(db.url()))) {
+            JsonNode doc = new Http(platform.baseUrl()).get("/openapi.json").json();
+            assertThat(doc.get("openapi").asText()).startsWith("3.");
+            int operations = 0;
+            for (RestDefinition rest : ((org.apache.camel.model.ModelCamelContext) platform.context()).getRestDefinitions()) {
+                for (VerbDefinition verb : rest.getVerbs()) {
+                    JsonNode operation = doc.path("paths").path(verb.getPath()).path(verb.asVerb());
+                    assertThat(operation.isMissingNode()).as(verb.asVerb() + " " + verb.getPath()).isFalse();
+                    assertThat(operation.path("responses").size()).as("responses of " + verb.getPath()).isGreaterThan(1);
+                    operations++;
+                }
+            }
+            assertThat(operations).isEqualTo(5);
+            assertThat(doc.at("/components/schemas/OrderRequest/properties/items")).isNotNull();
+            assertThat(doc.at("/components/schemas/ApiError/properties/error").isMissingNode()).isFalse();
+        }
+    }
+
+    @Test
+    void retention_deletes_old_done_outbox_rows_in_batches_and_keeps_the_rest() throws Exception {
+        Db db = new Db(TestDatabase.newDatabase("retention"));
+        try (Platform platform = Platform.start(Platform.defaults(db.url()))) {
+            Http http = new Http(platform.baseUrl());
+            for (int i = 0; i < 5; i++) {
+                http.createOrder();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> db.count("SELECT count(*) FROM outbox WHERE status = 'DONE'") == 5);
+            db.update("UPDATE outbox SET done_at = now() - interval '8 days' WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT 3)");
+            String pending = http.createOrder();
+            OutboxRetention retention = new OutboxRetention(platform.context().getRegistry()
+                    .lookupByNameAndType("dataSource", javax.sql.DataSource.class), Duration.ofDays(7), 2, 100);
+            assertThat(retention.purge()).isEqualTo(3);
+            assertThat(db.count("SELECT count(*) FROM outbox")).isEqualTo(3);
+            assertThat(db.count("SELECT count(*) FROM orders")).as("orders are kept").isEqualTo(6);
+            assertThat(pending).isNotNull();
+        }
+    }
+
+    private static EmbeddedPostgres start(Path dir, int port) throws Exception {
+        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+    }
+}
