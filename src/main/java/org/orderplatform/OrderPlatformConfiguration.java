@@ -27,7 +27,8 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.orderplatform.observability.BacklogSampler;
 import org.orderplatform.observability.DatabaseHealthCheck;
 import org.orderplatform.observability.OrderMetrics;
-import org.orderplatform.observability.OutboxRetention;
+import org.orderplatform.observability.Retention;
+import org.orderplatform.api.AdminAuth;
 import org.orderplatform.observability.SqsHealthCheck;
 import org.orderplatform.transport.InprocessRecovery;
 import org.orderplatform.transport.SqsAcknowledgement;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -88,9 +91,11 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("orderMetrics", metrics);
         registry.bind("backlogSampler", new BacklogSampler(dataSource, metrics));
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
-        registry.bind("outboxRetention", new OutboxRetention(dataSource,
+        registry.bind("retention", new Retention(dataSource,
                 Duration.parse(settings.string("orders.outbox.retention")),
+                Duration.parse(settings.string("orders.idempotency.retention")),
                 settings.integer("orders.outbox.retention-batch-size", 1, 100_000), 100));
+        registry.bind("adminAuth", new AdminAuth(adminToken(settings)));
 
         registry.bind("dataSource", dataSource);
         registry.bind("jsonMapper", mapper);
@@ -112,6 +117,18 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         }
         registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",
                 settings.integer("orders.worker.concurrency", 1, 1024)));
+    }
+
+    /** orders.admin.token, or a random one for this run, logged once so that the operator can use it. */
+    private static String adminToken(Settings settings) {
+        return settings.optional("orders.admin.token").orElseGet(() -> {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            LOG.warn("orders.admin.token is not set: operator endpoints (/dlq) accept this generated token for this "
+                    + "run only: {}", token);
+            return token;
+        });
     }
 
     /** The registry Camel serves at /observe/metrics: the one camel.metrics created, or a new one it will reuse. */

@@ -23,6 +23,7 @@ public class HttpRequests {
     public static final String ORDER_ID_PROPERTY = "orderId";
     public static final String STATUS_PROPERTY = "statusFilter";
     public static final String LIMIT_PROPERTY = "limit";
+    public static final String IDEMPOTENCY_KEY_PROPERTY = "idempotencyKey";
 
     /** Client correlation ids are echoed in headers and logs, so only a safe alphabet is kept. */
     private static final Pattern SAFE_CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -62,6 +63,19 @@ public class HttpRequests {
         Message in = exchange.getMessage();
         parser.checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         return parser.parse(in.getBody(byte[].class));
+    }
+
+    /**
+     * Puts the optional {@code Idempotency-Key} header in the {@value #IDEMPOTENCY_KEY_PROPERTY} property:
+     * 1-128 characters of {@code [A-Za-z0-9._:-]} (a UUID fits), given once; 400 otherwise.
+     */
+    public void readIdempotencyKey(Exchange exchange) {
+        Object key = exchange.getMessage().getHeader("Idempotency-Key");
+        if (key != null && !(key instanceof String text && SAFE_CORRELATION_ID.matcher(text).matches())) {
+            throw ApiException.badRequest("invalid_header",
+                    "Idempotency-Key must be given once, as 1-128 characters of [A-Za-z0-9._:-]");
+        }
+        exchange.setProperty(IDEMPOTENCY_KEY_PROPERTY, key);
     }
 
     /** Puts the {@code {orderId}} of the path in the {@value #ORDER_ID_PROPERTY} property; 400 when it is not a UUID. */

@@ -32,6 +32,14 @@ public class HttpResponses {
         exchange.getMessage().setHeader("Location", "/orders/" + event.orderId());
     }
 
+    /** 202 for a retried request whose Idempotency-Key names an order already accepted: the first answer again. */
+    public void replayed(Exchange exchange) {
+        OrderEvent event = exchange.getMessage().getBody(OrderEvent.class);
+        respond(exchange, 202, new AcceptedOrder(event.orderId().toString(), "PENDING", event.correlationId()));
+        exchange.getMessage().setHeader("Location", "/orders/" + event.orderId());
+        exchange.getMessage().setHeader("Idempotent-Replayed", "true");
+    }
+
     /** 200 with the body as JSON. */
     public void ok(Exchange exchange) {
         respond(exchange, 200, exchange.getMessage().getBody());
@@ -65,6 +73,9 @@ public class HttpResponses {
 
     private void error(Exchange exchange, ApiException error) {
         respond(exchange, error.status(), new ApiError(error.code(), OrderRequestParser.printable(error.getMessage(), 300)));
+        if (error.status() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"orders-admin\"");
+        }
     }
 
     private void respond(Exchange exchange, int status, Object body) {

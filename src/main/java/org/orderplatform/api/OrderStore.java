@@ -38,6 +38,31 @@ public class OrderStore {
               FROM o
             RETURNING id""";
 
+    /**
+     * The same with an Idempotency-Key: the key, the order and its event in one statement. When the key is
+     * taken (a retry, possibly concurrent: ON CONFLICT waits for the other insert to commit), nothing is
+     * written and no row comes back.
+     */
+    static final String INSERT_ORDER_WITH_EVENT_AND_KEY = """
+            WITH k AS (
+                INSERT INTO idempotency_keys (key, request_hash, order_id, correlation_id)
+                VALUES (?, ?, ?, ?)
+                ON CONFLICT (key) DO NOTHING
+                RETURNING order_id, correlation_id
+            ), o AS (
+                INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
+                SELECT order_id, ?, ?, ?::jsonb, ?, 'PENDING', correlation_id FROM k
+                RETURNING id, correlation_id)
+            INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+            SELECT id, 'OrderCreated',
+                   jsonb_build_object('type', 'OrderCreated', 'orderId', id, 'correlationId', correlation_id),
+                   correlation_id
+              FROM o
+            RETURNING id""";
+
+    private static final String FIND_KEY =
+            "SELECT request_hash, order_id, correlation_id FROM idempotency_keys WHERE key = ?";
+
     private static final String ORDER_COLUMNS = """
             id, status, customer_id, currency, items::text AS items, total, retry_count, failure_reason,
             correlation_id, created_at, updated_at""";
@@ -91,17 +116,69 @@ public class OrderStore {
         this.mapper = mapper;
     }
 
-    /** Stores a validated order and its event atomically; returns the event, which names the new order. */
-    public OrderEvent create(NewOrder order, String correlationId) throws SQLException, JsonProcessingException {
+    /**
+     * Stores a validated order and its event atomically. With an {@code idempotencyKey} already used for the
+     * same order, stores nothing and answers the order created the first time ({@link Intake#replayed()}).
+     *
+     * @throws ApiException 422 when the key was used for a different order
+     */
+    public Intake create(NewOrder order, String correlationId, String idempotencyKey)
+            throws SQLException, JsonProcessingException {
         UUID id = UUID.randomUUID();
         String itemsJson = mapper.writeValueAsString(order.items());
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT)) {
-            Jdbc.setParams(s, id, order.customerId(), order.currency(), itemsJson, order.total(), correlationId);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return new OrderEvent(rs.getLong(1), "OrderCreated", id, correlationId);
+        try (Connection c = dataSource.getConnection()) {
+            if (idempotencyKey == null) {
+                try (PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT)) {
+                    Jdbc.setParams(s, id, order.customerId(), order.currency(), itemsJson, order.total(), correlationId);
+                    return new Intake(new OrderEvent(eventId(s), "OrderCreated", id, correlationId), false);
+                }
             }
+            String hash = sha256(mapper.writeValueAsString(order));
+            try (PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT_AND_KEY)) {
+                Jdbc.setParams(s, idempotencyKey, hash, id, correlationId,
+                        order.customerId(), order.currency(), itemsJson, order.total());
+                Long eventId = eventIdOrNull(s);
+                if (eventId != null) {
+                    return new Intake(new OrderEvent(eventId, "OrderCreated", id, correlationId), false);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(FIND_KEY)) {
+                s.setString(1, idempotencyKey);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new ApiException(409, "idempotency_conflict",
+                                "Idempotency-Key expired while this request ran; retry it");
+                    }
+                    if (!rs.getString("request_hash").equals(hash)) {
+                        throw new ApiException(422, "idempotency_key_reused",
+                                "Idempotency-Key was already used with a different order body");
+                    }
+                    return new Intake(new OrderEvent(0, "OrderCreated", rs.getObject("order_id", UUID.class),
+                            rs.getString("correlation_id")), true);
+                }
+            }
+        }
+    }
+
+    private static long eventId(PreparedStatement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Long eventIdOrNull(PreparedStatement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : null;
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -115,8 +115,8 @@ class ObservabilityTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> db.count("SELECT count(*) FROM outbox WHERE status = 'DONE'") == 5);
             db.update("UPDATE outbox SET done_at = now() - interval '8 days' WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT 3)");
             String pending = http.createOrder();
-            OutboxRetention retention = new OutboxRetention(platform.context().getRegistry()
-                    .lookupByNameAndType("dataSource", javax.sql.DataSource.class), Duration.ofDays(7), 2, 100);
+            Retention retention = new Retention(platform.context().getRegistry()
+                    .lookupByNameAndType("dataSource", javax.sql.DataSource.class), Duration.ofDays(7), Duration.ofDays(1), 2, 100);
             assertThat(retention.purge()).isEqualTo(3);
             assertThat(db.count("SELECT count(*) FROM outbox")).isEqualTo(3);
             assertThat(db.count("SELECT count(*) FROM orders")).as("orders are kept").isEqualTo(6);

@@ -10,17 +10,37 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small HTTP client for tests: JSON in, status and JSON out. */
+/**
+ * A small HTTP client for tests: JSON in, status and JSON out. It sends the operator token of the test
+ * platforms ({@link Platform#defaults}) unless made with {@link #anonymous}.
+ */
 public final class Http {
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
     public static final String VALID_ORDER =
             "{\"customerId\":\"c-42\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":2,\"unitPrice\":19.99}]}";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String baseUrl;
+    private final String token;
 
     public Http(String baseUrl) {
+        this(baseUrl, ADMIN_TOKEN);
+    }
+
+    private Http(String baseUrl, String token) {
         this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    /** A client that sends no Authorization header. */
+    public static Http anonymous(String baseUrl) {
+        return new Http(baseUrl, null);
+    }
+
+    /** A client that sends {@code Authorization: Bearer <token>}. */
+    public static Http withToken(String baseUrl, String token) {
+        return new Http(baseUrl, token);
     }
 
     public record Response(int status, String body, java.net.http.HttpHeaders headers) {
@@ -73,6 +93,9 @@ public final class Http {
     }
 
     private Response send(HttpRequest.Builder builder) {
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> r = CLIENT.send(builder.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -33,6 +33,7 @@ public final class Platform implements AutoCloseable {
     public static Map<String, String> defaults(String jdbcUrl) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("orders.db.url", jdbcUrl);
+        p.put("orders.admin.token", Http.ADMIN_TOKEN);
         p.put("camel.server.port", String.valueOf(freePort()));
         p.put("orders.outbox.poll-interval-ms", "20");
         p.put("orders.outbox.recovery-interval-ms", "200");
