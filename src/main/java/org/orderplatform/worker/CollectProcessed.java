@@ -2,6 +2,7 @@ package org.orderplatform.worker;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ public class CollectProcessed implements AggregationStrategy {
         WorkItem item = next.getMessage().getBody(WorkItem.class);
         boolean processed = next.getProperty(OrderWorker.PROCESSED, false, Boolean.class);
         if (collected == null) {
-            collected = next;
+            // a fresh exchange, not the first attempt's: Camel copies the result's state to the batch
+            // exchange, and an attempt handled by the error handler would stop the batch before completion
+            collected = new DefaultExchange(next.getContext());
             collected.getMessage().setBody(new ArrayList<WorkItem>());
         }
         if (processed) {

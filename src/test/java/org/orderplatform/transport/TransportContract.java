@@ -119,5 +119,7 @@ abstract class TransportContract {
         assertThat(db.count("SELECT count(*) FROM orders o WHERE status = 'FAILED' AND NOT EXISTS"
                 + " (SELECT 1 FROM dlq d WHERE d.order_id = o.id)")).as("failed without a DLQ entry").isZero();
         assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'")).isPositive();
+        assertThat(db.count("SELECT count(*) FROM order_transitions WHERE worker_id LIKE '%recovery'"))
+                .as("no worker crashed, so no attempt may have needed stale-lock recovery").isZero();
     }
 }
