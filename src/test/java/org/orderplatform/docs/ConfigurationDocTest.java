@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps docs/configuration.md and application.properties from drifting apart: every key of the file is
- * documented with the same default, every documented key exists, and every {@code orders.*} or
- * {@code camel.*} key the code reads is in the file (so no knob goes undocumented). Plain file parsing:
+ * documented with the same default, every documented key exists, and every key the code reads (through
+ * {@code Settings} or a route placeholder) is in the file, so no knob goes undocumented. Plain file parsing:
  * no application is started.
  */
 class ConfigurationDocTest {
@@ -34,11 +34,18 @@ class ConfigurationDocTest {
     /** The default column shows an empty value like this, since an empty code span does not render. */
     private static final String EMPTY = "_(empty)_";
 
-    /** A table row whose first cell is a property key in backticks: | `key` | default | effect | */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([A-Za-z][A-Za-z0-9.-]*)`\\s*\\|([^|]*)\\|.*\\|\\s*$");
+    /**
+     * A table row whose first cell is a property key in backticks: | `key` | default | effect |. Keys may
+     * carry map indexes, as in camel.rest.apiProperties[api.title].
+     */
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([A-Za-z][A-Za-z0-9._\\[\\]-]*)`\\s*\\|([^|]*)\\|.*\\|\\s*$");
     private static final Pattern CODE_SPAN = Pattern.compile("^`([^`]*)`$");
-    /** Keys in Java string literals ("orders.db.url") and in route placeholders ({{orders.outbox.batch-size}}). */
-    private static final Pattern KEY_IN_JAVA = Pattern.compile("\"((?:orders|camel)\\.[A-Za-z0-9.-]+)\"");
+    /**
+     * Keys the Java code reads through Settings (settings.integer("orders.db.pool-size", ...)); other string
+     * literals that look like keys, such as meter names, are not properties. And keys in route
+     * placeholders ({{orders.outbox.batch-size}}).
+     */
+    private static final Pattern KEY_IN_JAVA = Pattern.compile("\\bsettings\\.[A-Za-z]+\\(\\s*\"([^\"]+)\"");
     private static final Pattern KEY_IN_ROUTE = Pattern.compile("\\{\\{\\??((?:orders|camel)\\.[A-Za-z0-9.-]+)");
 
     private static Map<String, String> properties;
