@@ -39,11 +39,19 @@ if ! [[ "$QUEUE_NAME" =~ ^[A-Za-z0-9_-]{1,76}$ ]]; then
     exit 1
 fi
 
-# Prints the URL of queue $1, creating it when missing.
+# Prints the URL of queue $1. A missing queue is created with the attributes in $2 (JSON, may be
+# empty) in the same call, so that it never exists without them: docker-compose.yml reports
+# LocalStack healthy as soon as the work queue exists. An existing queue gets them set instead.
 queue_url() {
-    local name="$1" url
+    local name="$1" attributes="$2" url
     if url="$(awslocal sqs get-queue-url --queue-name "$name" --query QueueUrl --output text 2>/dev/null)"; then
+        if [[ -n "$attributes" ]]; then
+            awslocal sqs set-queue-attributes --queue-url "$url" --attributes "$attributes"
+        fi
         log "queue $name exists: $url"
+    elif [[ -n "$attributes" ]]; then
+        url="$(awslocal sqs create-queue --queue-name "$name" --attributes "$attributes" --query QueueUrl --output text)"
+        log "queue $name created: $url"
     else
         url="$(awslocal sqs create-queue --queue-name "$name" --query QueueUrl --output text)"
         log "queue $name created: $url"
@@ -52,14 +60,13 @@ queue_url() {
 }
 
 # The DLQ first: the work queue's redrive policy names it by ARN.
-dlq_url="$(queue_url "$DLQ_NAME")"
+dlq_url="$(queue_url "$DLQ_NAME" "")"
 dlq_arn="$(awslocal sqs get-queue-attributes --queue-url "$dlq_url" \
     --attribute-names QueueArn --query Attributes.QueueArn --output text)"
 
-queue_url="$(queue_url "$QUEUE_NAME")"
 # RedrivePolicy is a JSON document carried as a string attribute, hence the escaped quotes.
 attributes="$(printf '{"VisibilityTimeout":"%s","RedrivePolicy":"{\\"deadLetterTargetArn\\":\\"%s\\",\\"maxReceiveCount\\":\\"%s\\"}"}' \
     "$VISIBILITY_TIMEOUT" "$dlq_arn" "$MAX_RECEIVE_COUNT")"
-awslocal sqs set-queue-attributes --queue-url "$queue_url" --attributes "$attributes"
+queue_url "$QUEUE_NAME" "$attributes" > /dev/null
 
 log "$QUEUE_NAME: VisibilityTimeout=$VISIBILITY_TIMEOUT, maxReceiveCount=$MAX_RECEIVE_COUNT, DLQ $dlq_arn"
