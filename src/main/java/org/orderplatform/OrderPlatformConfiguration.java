@@ -112,7 +112,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         switch (transport) {
             case SQS -> bindSqs(context, settings, dataSource, mapper, workStore, workerId, retryPolicy, metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
-                    settings.integer("orders.inprocess.queue-size", 1, 10_000_000)));
+                    settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts()));
             case OUTBOX -> { }
         }
         registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",

@@ -35,6 +35,8 @@ public class HttpResponses {
     /** 202 for a retried request whose Idempotency-Key names an order already accepted: the first answer again. */
     public void replayed(Exchange exchange) {
         OrderEvent event = exchange.getMessage().getBody(OrderEvent.class);
+        // the first answer again, correlation id included (body and header agree)
+        exchange.setProperty(HttpRequests.CORRELATION_PROPERTY, event.correlationId());
         respond(exchange, 202, new AcceptedOrder(event.orderId().toString(), "PENDING", event.correlationId()));
         exchange.getMessage().setHeader("Location", "/orders/" + event.orderId());
         exchange.getMessage().setHeader("Idempotent-Replayed", "true");

@@ -25,15 +25,29 @@ import java.util.UUID;
 public class InprocessRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(InprocessRecovery.class);
 
+    /** The lost attempt counts, as in stale-lock recovery: PENDING while attempts are left, else FAILED + DLQ. */
     private static final String RELEASE_ORPHANS = """
             WITH released AS (
                 UPDATE orders
                    SET status = 'PENDING', failure_reason = 'worker stopped during processing', locked_by = NULL,
                        locked_at = NULL, updated_at = now()
-                 WHERE status = 'PROCESSING' AND locked_by IS DISTINCT FROM ?
-                RETURNING id, retry_count)
+                 WHERE status = 'PROCESSING' AND locked_by IS DISTINCT FROM ? AND retry_count < ?
+                RETURNING id, retry_count
+            ), failed AS (
+                UPDATE orders
+                   SET status = 'FAILED', failure_reason = 'worker stopped during the last attempt', locked_by = NULL,
+                       locked_at = NULL, updated_at = now()
+                 WHERE status = 'PROCESSING' AND locked_by IS DISTINCT FROM ? AND retry_count >= ?
+                RETURNING id, retry_count, correlation_id, failure_reason
+            ), entry AS (
+                INSERT INTO dlq (order_id, reason, retry_count, correlation_id)
+                SELECT id, failure_reason, retry_count, correlation_id FROM failed
+                ON CONFLICT (order_id) DO NOTHING
+            )
             INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
-            SELECT id, 'PROCESSING', 'PENDING', retry_count, 'inprocess-recovery' FROM released""";
+            SELECT id, 'PROCESSING', 'PENDING', retry_count, 'inprocess-recovery' FROM released
+            UNION ALL
+            SELECT id, 'PROCESSING', 'FAILED', retry_count, 'inprocess-recovery' FROM failed""";
 
     private static final String DUE = """
             SELECT DISTINCT ON (o.id) e.id, e.event_type, o.id, o.correlation_id
@@ -46,13 +60,15 @@ public class InprocessRecovery {
     private final String workerId;
     private final Duration lockTimeout;
     private final int limit;
+    private final int maxAttempts;
     private volatile boolean started;
 
-    public InprocessRecovery(DataSource dataSource, String workerId, Duration lockTimeout, int limit) {
+    public InprocessRecovery(DataSource dataSource, String workerId, Duration lockTimeout, int limit, int maxAttempts) {
         this.dataSource = dataSource;
         this.workerId = workerId;
         this.lockTimeout = lockTimeout;
         this.limit = limit;
+        this.maxAttempts = maxAttempts;
     }
 
     /** Events to queue again: all pending orders on the first call, then those stranded for a while. */
@@ -61,10 +77,11 @@ public class InprocessRecovery {
         try (Connection c = dataSource.getConnection()) {
             if (firstRun) {
                 try (PreparedStatement s = c.prepareStatement(RELEASE_ORPHANS)) {
-                    s.setString(1, workerId);
+                    Jdbc.setParams(s, workerId, maxAttempts, workerId, maxAttempts);
                     int released = s.executeUpdate();
                     if (released > 0) {
-                        LOG.warn("{} orders were PROCESSING when the previous run stopped: back to PENDING", released);
+                        LOG.warn("{} orders were PROCESSING when the previous run stopped: the attempt counts, "
+                                + "back to PENDING or, on the last attempt, to the DLQ", released);
                     }
                 }
             }

@@ -63,6 +63,7 @@ class IdempotencyTest {
         assertThat(retry.json().get("orderId").asText()).isEqualTo(first.json().get("orderId").asText());
         assertThat(retry.json().get("correlationId").asText()).isEqualTo("first-try");
         assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.header("X-Correlation-Id")).as("header and body agree").isEqualTo("first-try");
         assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
         assertThat(orders()).isEqualTo(before + 1);
         assertThat(db.count("SELECT count(*) FROM outbox WHERE order_id = ?::uuid", first.json().get("orderId").asText()))
