@@ -4,8 +4,15 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.orderplatform.infra.Settings;
 
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * Chooses the route files from {@code orders.role} and {@code orders.transport}: switching transport is
@@ -49,6 +56,40 @@ public final class RouteSelection extends MainListenerSupport {
             folders.add("worker");
             folders.add(t + "/worker");
         }
-        return String.join(",", folders.stream().map(f -> "classpath:routes/" + f + "/*.camel.yaml").toList());
+        return String.join(",", folders.stream().flatMap(f -> routeFiles(f).stream()).map(f -> "classpath:" + f).toList());
+    }
+
+    /**
+     * The route files of one folder, by name. Named files load directly, while a wildcard makes Camel
+     * stream through every entry of the fat jar (100 MB, PostgreSQL binaries included) once per pattern,
+     * twice over: that was most of the start-up time.
+     */
+    static List<String> routeFiles(String folder) {
+        String prefix = "routes/" + folder + "/";
+        try {
+            Path origin = Path.of(RouteSelection.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            List<String> files;
+            if (Files.isDirectory(origin)) {
+                Path dir = origin.resolve(prefix);
+                if (!Files.isDirectory(dir)) {
+                    return List.of();
+                }
+                try (Stream<Path> listed = Files.list(dir)) {
+                    files = listed.map(p -> prefix + p.getFileName()).filter(RouteSelection::isRouteFile).sorted().toList();
+                }
+            } else {
+                try (JarFile jar = new JarFile(origin.toFile())) {
+                    files = jar.stream().map(JarEntry::getName).filter(n -> n.startsWith(prefix) && n.indexOf('/', prefix.length()) < 0)
+                            .filter(RouteSelection::isRouteFile).sorted().toList();
+                }
+            }
+            return files;
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("cannot list the route files of routes/" + folder, e);
+        }
+    }
+
+    private static boolean isRouteFile(String name) {
+        return name.endsWith(".camel.yaml");
     }
 }
