@@ -27,6 +27,8 @@ import static org.awaitility.Awaitility.await;
  */
 final class AppProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "order-platform.jar").toAbsolutePath();
+    /** How often a polling route may report an ongoing failure (orders.poll.report-interval-ms). */
+    static final long REPORT_INTERVAL_MS = 5_000;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -61,6 +63,7 @@ final class AppProcess implements AutoCloseable {
         p.put("orders.sqs.visibility-timeout-seconds", "10");
         p.put("orders.sqs.wait-time-seconds", "1");
         p.put("orders.sqs.relay-interval-ms", "50");
+        p.put("orders.poll.report-interval-ms", String.valueOf(REPORT_INTERVAL_MS));
         return p;
     }
 

@@ -22,7 +22,7 @@ class WorkerCrashFaultIT extends FaultTestSupport {
     static final int DELAY_MS = 50;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"outbox", "sqs"})
+    @ValueSource(strings = {"outbox"})
     void worker_killed_mid_batch_loses_nothing_and_completes_nothing_twice(String transport) {
         crash(transport, 1_000);
     }
