@@ -25,6 +25,7 @@ import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.orderplatform.infra.HttpServerGuard;
+import org.orderplatform.infra.PollFailures;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.worker.CollectProcessed;
 import org.orderplatform.worker.OrderWorker;
@@ -82,6 +83,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("httpResponses", new HttpResponses(mapper));
         registry.bind("retryPolicy", retryPolicy);
         registry.bind("workStore", workStore);
+        registry.bind("pollFailures", new PollFailures(settings.longValue("orders.poll.report-interval-ms", 1000),
+                settings.longValue("orders.poll.max-backoff-ms", 100)));
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
         registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout));
         registry.bind("collectProcessed", new CollectProcessed());
