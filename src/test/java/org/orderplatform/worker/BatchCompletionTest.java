@@ -14,11 +14,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Regression (found by the worker-crash fault test): in an outbox batch where some attempts fail, the
- * successful attempts are completed at once, not left PROCESSING until stale-lock recovery takes them
- * back and runs them again. The lease here is far longer than the test, so only completion can finish them.
+ * Regressions found by the worker-crash fault test, on the outbox poller's batches.
  */
 class BatchCompletionTest {
+
+    /**
+     * A worker holds one batch at a time: it claims the next batch only when the previous one is finished,
+     * so it never holds more orders than it can process within their lease.
+     */
+    @Test
+    void a_worker_holds_at_most_one_batch() {
+        Db db = new Db(TestDatabase.newDatabase("one_batch"));
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.processing.delay-ms", "50");
+        p.put("orders.worker.concurrency", "8");
+        p.put("orders.outbox.batch-size", "50");
+        try (Platform app = Platform.start(p)) {
+            db.update("""
+                    WITH o AS (
+                        INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
+                        SELECT gen_random_uuid(), 'c-1', 'EUR', '[]'::jsonb, 1, 'PENDING', 'one-batch-' || g
+                          FROM generate_series(1, 600) g
+                        RETURNING id, correlation_id)
+                    INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+                    SELECT id, 'OrderCreated', '{}'::jsonb, correlation_id FROM o""");
+            long[] most = {0};
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                most[0] = Math.max(most[0], db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING'"));
+                return db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 600;
+            });
+            assertThat(most[0]).as("orders PROCESSING at once (batch size 50)").isBetween(1L, 50L);
+        }
+    }
+
+    /**
+     * In an outbox batch where some attempts fail, the successful attempts are completed at once, not left
+     * PROCESSING until stale-lock recovery takes them back and runs them again. The lease here is far longer
+     * than the test, so only completion can finish them.
+     */
 
     @Test
     void a_batch_with_failed_attempts_completes_its_successful_ones() {
