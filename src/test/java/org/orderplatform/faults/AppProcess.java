@@ -64,6 +64,9 @@ final class AppProcess implements AutoCloseable {
         p.put("orders.sqs.wait-time-seconds", "1");
         p.put("orders.sqs.relay-interval-ms", "50");
         p.put("orders.poll.report-interval-ms", String.valueOf(REPORT_INTERVAL_MS));
+        // an SQS that lost messages: orders are sent again after 15 s (> visibility 10 s + longest backoff 2 s)
+        p.put("orders.sqs.redrive-after-seconds", "15");
+        p.put("orders.sqs.redrive-interval-ms", "2000");
         return p;
     }
 

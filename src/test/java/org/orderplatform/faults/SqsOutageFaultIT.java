@@ -16,7 +16,9 @@ import static org.awaitility.Awaitility.await;
  * Fault 4 (sqs): the SQS server (ElasticMQ, hosted by the test JVM, used by the api and the worker
  * through orders.sqs.endpoint) stops for 10 s under load and starts again on the same port. The API keeps
  * accepting (it never talks to SQS), the relay keeps the events in the outbox while SQS is away and
- * delivers them when it is back; no accepted order is lost or completed twice.
+ * delivers them when it is back; no accepted order is lost or completed twice. ElasticMQ keeps messages
+ * in memory, so the ones queued when it stopped are gone when it is back (harsher than an SQS outage):
+ * their orders must come back from the database (the relay's re-drive).
  */
 class SqsOutageFaultIT extends FaultTestSupport {
     static final Duration OUTAGE = Duration.ofSeconds(10);
@@ -69,6 +71,7 @@ class SqsOutageFaultIT extends FaultTestSupport {
         boolean drained = awaitDrained(db, Duration.ofMinutes(3));
         boolean relayed = awaitOutboxRelayed(db);
 
+        long redriven = db.count("SELECT count(*) FROM outbox WHERE event_type = 'OrderRedriven'");
         LogWindow workerLog = LogWindow.of(workerProcess.logLines(), workerFrom, workerTo);
         LogWindow apiLog = LogWindow.of(apiProcess.logLines(), apiFrom, apiTo);
         Figures f = Figures.collect(db, load.accepted());
@@ -77,6 +80,7 @@ class SqsOutageFaultIT extends FaultTestSupport {
                 "4 clients posting without pause; " + acceptedBefore.size() + " accepted before the outage; processing 20 ms",
                 "ElasticMQ stopped for " + OUTAGE.toSeconds() + " s, then started again on the same port (queues recreated)",
                 "accepted during outage=" + acceptedDuringOutage + " waiting in the outbox at its end=" + waitingInOutbox
+                        + " re-driven (their message died with ElasticMQ)=" + redriven
                         + " | lost-of-accepted-before=" + fBefore.lost() + " | outbox relayed=" + relayed
                         + " | worker log during outage: " + workerLog + " | api log: " + apiLog
                         + " | drained=" + drained + " http=" + load.statusCounts());
