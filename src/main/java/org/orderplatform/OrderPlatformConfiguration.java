@@ -134,7 +134,15 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         context.addService(new ClientCloser(queues.client()), true, true);
         Registry registry = context.getRegistry();
         registry.bind("sqsClient", queues.client());
-        registry.bind("sqsRelay", new SqsRelay(dataSource, mapper, workerId, queues.queueUrl()));
+        int redriveAfter = settings.integer("orders.sqs.redrive-after-seconds", 1, 86_400);
+        int visibility = settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200);
+        long maxRetryDelaySeconds = (retryPolicy.maxDelayMs() + 999) / 1000;
+        if (redriveAfter <= visibility + maxRetryDelaySeconds) {
+            throw new IllegalStateException("orders.sqs.redrive-after-seconds (" + redriveAfter + ") must exceed "
+                    + "orders.sqs.visibility-timeout-seconds plus the longest retry backoff (" + visibility + " + "
+                    + maxRetryDelaySeconds + " s): a message that is merely invisible must not be sent again");
+        }
+        registry.bind("sqsRelay", new SqsRelay(dataSource, mapper, workerId, queues.queueUrl(), redriveAfter));
         registry.bind("sqsAcknowledgement", new SqsAcknowledgement(queues.client(), queues.queueUrl(), workStore));
     }
 
