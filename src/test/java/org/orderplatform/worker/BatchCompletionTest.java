@@ -48,6 +48,39 @@ class BatchCompletionTest {
     }
 
     /**
+     * A graceful stop with a backlog: the worker finishes the batch it holds and claims no more, so it stops
+     * well within the shutdown timeout and leaves nothing PROCESSING or LOCKED for the lease to release.
+     */
+    @Test
+    void a_stopping_worker_finishes_its_batch_and_claims_no_more() {
+        Db db = new Db(TestDatabase.newDatabase("stop_batch"));
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.processing.delay-ms", "50");
+        p.put("orders.worker.concurrency", "8");
+        p.put("orders.outbox.batch-size", "50");
+        p.put("camel.main.shutdownTimeout", "10");
+        Platform app = Platform.start(p);
+        try {
+            db.update("""
+                    WITH o AS (
+                        INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
+                        SELECT gen_random_uuid(), 'c-1', 'EUR', '[]'::jsonb, 1, 'PENDING', 'stop-' || g
+                          FROM generate_series(1, 3000) g
+                        RETURNING id, correlation_id)
+                    INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+                    SELECT id, 'OrderCreated', '{}'::jsonb, correlation_id FROM o""");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") >= 100);
+        } finally {
+            app.close();
+        }
+        assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING'")).isZero();
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE status = 'LOCKED'")).isZero();
+        assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PENDING'"))
+                .as("the backlog is left for the next worker").isPositive();
+    }
+
+    /**
      * In an outbox batch where some attempts fail, the successful attempts are completed at once, not left
      * PROCESSING until stale-lock recovery takes them back and runs them again. The lease here is far longer
      * than the test, so only completion can finish them.
