@@ -33,6 +33,8 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
     private final long reportIntervalMs;
     private final long maxBackoffMs;
     private final Map<String, Episode> episodes = new ConcurrentHashMap<>();
+    /** When the current consumer thread began its poll. */
+    private final ThreadLocal<Long> pollBegan = ThreadLocal.withInitial(() -> 0L);
 
     public PollFailures(long reportIntervalMs, long maxBackoffMs) {
         this.reportIntervalMs = reportIntervalMs;
@@ -65,14 +67,24 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        long now = System.currentTimeMillis();
         Episode e = episodes.get(key(endpoint));
         // during a failure episode one consumer probes after each backoff; the others skip their polls
-        return e == null || e.claimProbe(System.currentTimeMillis());
+        boolean poll = e == null || e.claimProbe(now);
+        if (poll) {
+            pollBegan.set(now);
+        }
+        return poll;
     }
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
-        recovered(key(endpoint));
+        String key = key(endpoint);
+        Episode e = episodes.get(key);
+        // a long poll that began before the failure and returned empty says nothing about recovery
+        if (e != null && pollBegan.get() >= e.startedAt) {
+            recovered(key);
+        }
     }
 
     @Override
