@@ -35,6 +35,7 @@ import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.orderplatform.infra.HttpServerGuard;
+import org.orderplatform.infra.PollFailures;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.worker.CollectProcessed;
 import org.orderplatform.worker.OrderWorker;
@@ -105,6 +106,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("httpResponses", new HttpResponses(mapper));
         registry.bind("retryPolicy", retryPolicy);
         registry.bind("workStore", workStore);
+        registry.bind("pollFailures", new PollFailures(settings.longValue("orders.poll.report-interval-ms", 1000),
+                settings.longValue("orders.poll.max-backoff-ms", 100)));
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
         registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics));
         registry.bind("collectProcessed", new CollectProcessed());
@@ -178,7 +181,15 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         context.addService(new ClientCloser(queues.client()), true, true);
         Registry registry = context.getRegistry();
         registry.bind("sqsClient", queues.client());
-        registry.bind("sqsRelay", new SqsRelay(dataSource, mapper, workerId, queues.queueUrl(), metrics));
+        int redriveAfter = settings.integer("orders.sqs.redrive-after-seconds", 1, 86_400);
+        int visibility = settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200);
+        long maxRetryDelaySeconds = (retryPolicy.maxDelayMs() + 999) / 1000;
+        if (redriveAfter <= visibility + maxRetryDelaySeconds) {
+            throw new IllegalStateException("orders.sqs.redrive-after-seconds (" + redriveAfter + ") must exceed "
+                    + "orders.sqs.visibility-timeout-seconds plus the longest retry backoff (" + visibility + " + "
+                    + maxRetryDelaySeconds + " s): a message that is merely invisible must not be sent again");
+        }
+        registry.bind("sqsRelay", new SqsRelay(dataSource, mapper, workerId, queues.queueUrl(), metrics, redriveAfter));
         registry.bind("sqsAcknowledgement", new SqsAcknowledgement(queues.client(), queues.queueUrl(), workStore, metrics));
         registry.bind("sqsHealthCheck", new SqsHealthCheck(queues.client(), queues.queueUrl()));
     }

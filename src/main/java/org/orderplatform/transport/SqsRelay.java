@@ -52,18 +52,62 @@ public class SqsRelay {
             UPDATE outbox SET status = 'PENDING', locked_by = NULL, locked_at = NULL
              WHERE id = ANY(?) AND status = 'LOCKED' AND locked_by = ?""";
 
+    /**
+     * Orders the queue should have delivered long ago: PENDING, untouched for the redrive delay, with no
+     * event waiting in the outbox and none relayed within that delay. Their message is gone (an SQS that
+     * lost its messages, like the in-memory embedded ElasticMQ when its process dies, or a message purged
+     * or moved to the redrive DLQ). A new OrderRedriven event sends them again; should the old message
+     * still turn up, the worker's guarded start makes the copy harmless.
+     */
+    private static final String REDRIVE = """
+            WITH stranded AS (
+                SELECT o.id, o.correlation_id FROM orders o
+                 WHERE o.status = 'PENDING' AND o.updated_at < now() - make_interval(secs => ?)
+                   AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.order_id = o.id
+                                     AND (e.status <> 'DONE' OR e.done_at > now() - make_interval(secs => ?)))
+                 ORDER BY o.updated_at
+                 LIMIT ?
+                 FOR UPDATE OF o SKIP LOCKED)
+            INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+            SELECT id, 'OrderRedriven',
+                   jsonb_build_object('type', 'OrderRedriven', 'orderId', id, 'correlationId', correlation_id),
+                   correlation_id
+              FROM stranded
+            RETURNING id""";
+
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final String relayId;
     private final String queueUrl;
     private final OrderMetrics metrics;
+    private final long redriveAfterSeconds;
 
-    public SqsRelay(DataSource dataSource, ObjectMapper mapper, String relayId, String queueUrl, OrderMetrics metrics) {
+    public SqsRelay(DataSource dataSource, ObjectMapper mapper, String relayId, String queueUrl, OrderMetrics metrics,
+                    long redriveAfterSeconds) {
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.relayId = relayId;
         this.queueUrl = queueUrl;
         this.metrics = metrics;
+        this.redriveAfterSeconds = redriveAfterSeconds;
+    }
+
+    /** Writes a new outbox event for up to {@code limit} stranded orders (see REDRIVE); returns how many. */
+    public int redriveStranded(int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REDRIVE)) {
+            Jdbc.setParams(s, redriveAfterSeconds, redriveAfterSeconds, limit);
+            int count = 0;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    count++;
+                }
+            }
+            if (count > 0) {
+                LOG.warn("{} PENDING orders had no event in the outbox or the queue for {} s (an SQS that lost its "
+                        + "messages): sent again", count, redriveAfterSeconds);
+            }
+            return count;
+        }
     }
 
     /** Claims up to {@code limit} events for relaying. */

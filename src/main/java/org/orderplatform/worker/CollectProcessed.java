@@ -10,6 +10,11 @@ import java.util.List;
 /**
  * Gathers the work items of a split batch whose attempt succeeded, so that the batch is completed in
  * one statement. Failed attempts were already retried or dead-lettered by the error handler.
+ * <p>
+ * The result is a fresh exchange, never one of the attempts: an attempt that failed carries the error
+ * handler's "handled" state, and copied onto the poller's exchange that state stops its pipeline right
+ * after the split, so the whole batch would never be completed; an attempt that succeeded carries
+ * {@link OrderWorker#PROCESSED}, which would leak into every attempt of the next batch.
  */
 public class CollectProcessed implements AggregationStrategy {
     @Override

@@ -1,0 +1,194 @@
+package org.orderplatform.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One process of the service, started from the packaged jar exactly as an operator starts it
+ * ({@code java -Xmx512m -jar target/order-platform.jar -Dkey=value...}), its output in a log file under
+ * target/faults/. It can be killed ({@code kill -9}), terminated (SIGTERM) and is always stopped by
+ * {@link #close()}.
+ */
+final class AppProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target", "order-platform.jar").toAbsolutePath();
+    /** How often a polling route may report an ongoing failure (orders.poll.report-interval-ms). */
+    static final long REPORT_INTERVAL_MS = 5_000;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Map<String, String> properties;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    private AppProcess(String name, Map<String, String> properties, Path log) {
+        this.name = name;
+        this.properties = properties;
+        this.log = log;
+        this.port = Integer.parseInt(properties.get("camel.server.port"));
+    }
+
+    /**
+     * Properties every fault test shares: the test's database, a free HTTP port, fast polling and
+     * recovery, short leases (so that a crash is recovered within seconds), short backoffs.
+     */
+    static Map<String, String> defaults(String jdbcUrl, String role, String transport) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("orders.role", role);
+        p.put("orders.transport", transport);
+        p.put("orders.db.url", jdbcUrl);
+        p.put("camel.server.port", String.valueOf(freePort()));
+        p.put("orders.outbox.poll-interval-ms", "50");
+        p.put("orders.outbox.lock-timeout-seconds", "10");
+        p.put("orders.outbox.recovery-interval-ms", "1000");
+        p.put("orders.retry.initial-delay-ms", "200");
+        p.put("orders.retry.max-delay-ms", "2000");
+        p.put("orders.redelivery.delay-ms", "50");
+        p.put("orders.sqs.visibility-timeout-seconds", "10");
+        p.put("orders.sqs.wait-time-seconds", "1");
+        p.put("orders.sqs.relay-interval-ms", "50");
+        p.put("orders.poll.report-interval-ms", String.valueOf(REPORT_INTERVAL_MS));
+        // an SQS that lost messages: orders are sent again after 15 s (> visibility 10 s + longest backoff 2 s)
+        p.put("orders.sqs.redrive-after-seconds", "15");
+        p.put("orders.sqs.redrive-interval-ms", "2000");
+        return p;
+    }
+
+    /** Starts the process and waits until its HTTP server answers. */
+    static AppProcess start(String testName, String name, Map<String, String> properties) {
+        Path log = Path.of("target", "faults", testName, name + ".log").toAbsolutePath();
+        AppProcess app = new AppProcess(name, new LinkedHashMap<>(properties), log);
+        app.launch();
+        return app;
+    }
+
+    private void launch() {
+        try {
+            Files.createDirectories(log.getParent());
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx512m");
+            properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.add("-jar");
+            command.add(JAR.toString());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // one line per order transition would drown the logs these tests read
+            builder.environment().put("ORDERS_TRANSITIONS_LOG_LEVEL", "WARN");
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (bounded) until the HTTP port answers; fails at once if the process died. */
+    AppProcess awaitReady() {
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up; see " + log);
+            }
+            try {
+                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/orders/not-a-uuid"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                return r.statusCode() > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    /** Starts all of them, then waits for each (the JVMs boot in parallel). */
+    static void awaitAll(AppProcess... apps) {
+        for (AppProcess app : apps) {
+            app.awaitReady();
+        }
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** kill -9: no shutdown hook, no drain, nothing released. */
+    void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM: Camel's graceful shutdown. Returns whether the process exited within {@code bound}. */
+    boolean terminate(Duration bound) {
+        process.destroy();
+        return waitForExit(bound);
+    }
+
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    private boolean waitForExit(Duration bound) {
+        try {
+            return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The lines of its log so far. */
+    List<String> logLines() {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitForExit(Duration.ofSeconds(30));
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

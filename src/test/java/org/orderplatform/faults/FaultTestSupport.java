@@ -1,0 +1,50 @@
+package org.orderplatform.faults;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.orderplatform.support.Db;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What every fault test shares: everything it starts is registered with {@link #own} and stopped after
+ * the test, newest first, whatever happened (processes killed, servers stopped, load clients ended).
+ */
+abstract class FaultTestSupport {
+    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+
+    <T extends AutoCloseable> T own(T resource) {
+        owned.push(resource);
+        return resource;
+    }
+
+    @AfterEach
+    void stopEverything() {
+        while (!owned.isEmpty()) {
+            try {
+                owned.pop().close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e);
+            }
+        }
+    }
+
+    /** Waits (bounded) until no order is PENDING or PROCESSING; false when the bound passed first. */
+    static boolean awaitDrained(Db db, Duration bound) {
+        try {
+            await().atMost(bound).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> db.count("SELECT count(*) FROM orders WHERE status IN ('PENDING', 'PROCESSING')") == 0);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    static long count(Db db, String sql, Object... params) {
+        return db.count(sql, params);
+    }
+}

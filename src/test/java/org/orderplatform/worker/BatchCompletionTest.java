@@ -1,0 +1,111 @@
+package org.orderplatform.worker;
+
+import org.junit.jupiter.api.Test;
+import org.orderplatform.support.Db;
+import org.orderplatform.support.Http;
+import org.orderplatform.support.LogCapture;
+import org.orderplatform.support.Platform;
+import org.orderplatform.support.TestDatabase;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Regressions found by the worker-crash fault test, on the outbox poller's batches.
+ */
+class BatchCompletionTest {
+
+    /**
+     * A worker holds one batch at a time: it claims the next batch only when the previous one is finished,
+     * so it never holds more orders than it can process within their lease.
+     */
+    @Test
+    void a_worker_holds_at_most_one_batch() {
+        Db db = new Db(TestDatabase.newDatabase("one_batch"));
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.processing.delay-ms", "50");
+        p.put("orders.worker.concurrency", "8");
+        p.put("orders.outbox.batch-size", "50");
+        try (Platform app = Platform.start(p)) {
+            db.update("""
+                    WITH o AS (
+                        INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
+                        SELECT gen_random_uuid(), 'c-1', 'EUR', '[]'::jsonb, 1, 'PENDING', 'one-batch-' || g
+                          FROM generate_series(1, 600) g
+                        RETURNING id, correlation_id)
+                    INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+                    SELECT id, 'OrderCreated', '{}'::jsonb, correlation_id FROM o""");
+            long[] most = {0};
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                most[0] = Math.max(most[0], db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING'"));
+                return db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 600;
+            });
+            assertThat(most[0]).as("orders PROCESSING at once (batch size 50)").isBetween(1L, 50L);
+        }
+    }
+
+    /**
+     * A graceful stop with a backlog: the worker finishes the batch it holds and claims no more, so it stops
+     * well within the shutdown timeout and leaves nothing PROCESSING or LOCKED for the lease to release.
+     */
+    @Test
+    void a_stopping_worker_finishes_its_batch_and_claims_no_more() {
+        Db db = new Db(TestDatabase.newDatabase("stop_batch"));
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.processing.delay-ms", "50");
+        p.put("orders.worker.concurrency", "8");
+        p.put("orders.outbox.batch-size", "50");
+        p.put("camel.main.shutdownTimeout", "10");
+        Platform app = Platform.start(p);
+        try {
+            db.update("""
+                    WITH o AS (
+                        INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
+                        SELECT gen_random_uuid(), 'c-1', 'EUR', '[]'::jsonb, 1, 'PENDING', 'stop-' || g
+                          FROM generate_series(1, 3000) g
+                        RETURNING id, correlation_id)
+                    INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+                    SELECT id, 'OrderCreated', '{}'::jsonb, correlation_id FROM o""");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") >= 100);
+        } finally {
+            app.close();
+        }
+        assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING'")).isZero();
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE status = 'LOCKED'")).isZero();
+        assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PENDING'"))
+                .as("the backlog is left for the next worker").isPositive();
+    }
+
+    /**
+     * In an outbox batch where some attempts fail, the successful attempts are completed at once, not left
+     * PROCESSING until stale-lock recovery takes them back and runs them again. The lease here is far longer
+     * than the test, so only completion can finish them.
+     */
+
+    @Test
+    void a_batch_with_failed_attempts_completes_its_successful_ones() {
+        Db db = new Db(TestDatabase.newDatabase("batch_completion"));
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.processing.failure-probability", "0.3");
+        p.put("orders.outbox.lock-timeout-seconds", "3600");
+        p.put("orders.retry.max-attempts", "20");
+        p.put("orders.sqs.max-receive-count", "30");
+        p.put("orders.retry.initial-delay-ms", "10");
+        p.put("orders.retry.max-delay-ms", "50");
+        try (LogCapture logs = new LogCapture(); Platform app = Platform.start(p)) {
+            Http http = new Http(app.baseUrl());
+            for (int i = 0; i < 300; i++) {
+                http.createOrder();
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 300);
+            assertThat(db.count("SELECT count(*) FROM order_transitions WHERE to_status = 'PENDING'"))
+                    .as("failures were injected").isPositive();
+            assertThat(logs.mentioning("lease lost")).as("no failed attempt is offered for completion").isEmpty();
+        }
+    }
+}
