@@ -119,6 +119,18 @@ def main():
     for fig, val, ceil, rat, tgt, met in rows:
         print(f"| {fig} | {val} | {ceil} | {rat} | {tgt} | {met} |")
 
+    # How much of the machine other work (other builds, test runs) took while each figure was measured.
+    windows = [k[:-len(".foreign_cpu_cores")] for k in r if k.endswith(".foreign_cpu_cores")]
+    if windows:
+        print()
+        print("Other work on the machine while each figure was measured (CPU cores of "
+              f"{r.get('machine.nproc', '?')} not used by the benchmark, its PostgreSQL or its load generators):")
+        print()
+        print("| Window | Machine busy (%) | Other work (cores) |")
+        print("|---|---:|---:|")
+        for w in windows:
+            print(f"| {w} | {r.get(w + '.machine_busy_pct', 'n/a')} | {r.get(w + '.foreign_cpu_cores', 'n/a')} |")
+
 
 if __name__ == "__main__":
     main()

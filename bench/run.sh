@@ -35,6 +35,8 @@ RATE="${BENCH_RATE:-500}"
 E2E_S="${BENCH_E2E_SECONDS:-30}"
 E2E_TRANSPORTS="${BENCH_E2E_TRANSPORTS:-inprocess outbox sqs}"
 JFR="${BENCH_JFR:-0}"
+QUIET_WAIT_S="${BENCH_QUIET_WAIT_SECONDS:-240}"
+QUIET_BUSY_PCT="${BENCH_QUIET_BUSY_PCT:-25}"
 SQS_PORT="${BENCH_SQS_PORT:-19324}"
 
 mkdir -p "$OUT/logs" "$OUT/run" "$OUT/pgss"
@@ -208,16 +210,57 @@ memory() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # utime + stime of a pid
 machine_busy() { awk '/^cpu / {print $2+$3+$4+$7+$8, $5+$6}' /proc/stat; }        # busy idle (jiffies)
 
+# CPU used by this benchmark: its JVMs, the PostgreSQL it started (user postgres) and its load generators
+our_ticks() {
+  local pgid total=0 pid
+  pgid=$(id -u postgres 2>/dev/null || echo -1)
+  total=$(for d in /proc/[0-9]*; do
+      [[ -r $d/stat ]] || continue
+      u=$(stat -c %u "$d" 2>/dev/null) || continue
+      read -r -a f < "$d/stat" 2>/dev/null || continue
+      c=${f[1]}
+      if [[ $u == "$pgid" || $c == "(wrk)" || $c == "(pgbench)" || $c == "(python3)" ]]; then echo $((f[13] + f[14])); fi
+    done | awk '{s += $1} END {print s + 0}')
+  for pid in "${PIDS[@]}"; do total=$((total + $(cpu_ticks "$pid"))); done
+  echo "$total"
+}
+# window_start / window_end KEY: how much of the machine other work took while a figure was measured
+window_start() { read -r WB0 WI0 < <(machine_busy); WO0=$(our_ticks); }
+window_end() {
+  local b1 i1 o1 hz
+  read -r b1 i1 < <(machine_busy); o1=$(our_ticks); hz=$(getconf CLK_TCK)
+  result "$1.machine_busy_pct" "$(( 100 * (b1 - WB0) / (b1 - WB0 + i1 - WI0 + 1) ))"
+  # busy jiffies are summed over all cores: cores used = jiffies / (elapsed jiffies per core)
+  result "$1.foreign_cpu_cores" "$(awk -v b=$((b1 - WB0)) -v o=$((o1 - WO0)) -v e=$((b1 - WB0 + i1 - WI0)) -v n="$(nproc)" \
+      'BEGIN {x = (b - o) / (e / n); if (x < 0) x = 0; printf "%.2f", x}')"
+}
+
+# Other work on the machine (other builds and test runs) skews every figure. Before each phase, wait
+# (bounded) until the machine is quiet: busy below BENCH_QUIET_BUSY_PCT over 3 s; record what it was.
+wait_quiet() {
+  local b0 i0 b1 i1 busy=100 waited=0
+  while (( waited <= QUIET_WAIT_S )); do
+    read -r b0 i0 < <(machine_busy); sleep 3; read -r b1 i1 < <(machine_busy)
+    busy=$(( 100 * (b1 - b0) / (b1 - b0 + i1 - i0 + 1) ))
+    (( busy < QUIET_BUSY_PCT )) && break
+    (( waited == 0 )) && say "  machine busy ${busy}% with other work: waiting up to ${QUIET_WAIT_S}s for it to calm down"
+    waited=$((waited + 3))
+  done
+  result "machine.busy_pct_before_$1" "$busy"
+}
+
 # =================================================================================================== 1
 phase_ceiling() {
   say "== ceiling: pgbench intake (one CTE statement) at $CONNECTIONS clients, ${CEILING_INTAKE_S}s"
   reset_db; pgss_reset
   local logdir="$OUT/pgbench-intake"
   rm -rf "$logdir"; mkdir -p "$logdir"
+  window_start
   (cd "$logdir" && pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$CONNECTIONS" -j 2 \
       -T "$CEILING_INTAKE_S" -l --log-prefix=tx \
       -D customer=c-1 -D currency=EUR -D total=19.98 -D 'items=[{"sku":"SKU-1","quantity":2,"unitPrice":9.99}]' \
       -f "$BENCH/sql/intake.sql" "$PG_DB") > "$OUT/logs/pgbench-intake.txt" 2>&1
+  window_end ceiling.intake
   pgss_dump ceiling-intake
   result ceiling.intake.tps "$(awk '/^tps/ {printf "%.0f", $3}' "$OUT/logs/pgbench-intake.txt")"
   result ceiling.intake.failed "$(awk '/failed transactions/ {print $5}' "$OUT/logs/pgbench-intake.txt")"
@@ -234,9 +277,11 @@ phase_ceiling() {
     say "== ceiling: pgbench worker cycle (claim $BATCH SKIP LOCKED + complete) at $c clients, ${CYCLE_S}s on a ${CYCLE_BACKLOG}-order backlog"
     reset_db; load_backlog "$CYCLE_BACKLOG"; pgss_reset
     before=$(count_status PROCESSED)
+    window_start
     pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$c" -j "$c" -T "$CYCLE_S" \
         -D batch="$BATCH" -D wid=pgbench-worker -f "$BENCH/sql/worker-cycle.sql" "$PG_DB" \
         > "$OUT/logs/pgbench-cycle-$c.txt" 2>&1
+    window_end "ceiling.cycle.c$c"
     after=$(count_status PROCESSED)
     pgss_dump "ceiling-cycle-$c"
     rate=$(( (after - before) / CYCLE_S ))
@@ -268,10 +313,10 @@ phase_intake() {
   wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_S}s" --timeout 5s -s "$BENCH/post-orders.lua" \
       "http://127.0.0.1:$API_PORT/orders" > "$OUT/logs/wrk-intake-warmup.txt" 2>&1
   pgss_reset
-  read -r b0 i0 < <(machine_busy); c0=$(cpu_ticks "$pid")
+  window_start; read -r b0 i0 < <(machine_busy); c0=$(cpu_ticks "$pid")
   wrk -t2 -c"$CONNECTIONS" -d"${INTAKE_S}s" --timeout 5s --latency -s "$BENCH/post-orders.lua" \
       "http://127.0.0.1:$API_PORT/orders" > "$OUT/logs/wrk-intake.txt" 2>&1
-  read -r b1 i1 < <(machine_busy); c1=$(cpu_ticks "$pid")
+  read -r b1 i1 < <(machine_busy); c1=$(cpu_ticks "$pid"); window_end service.intake
   pgss_dump intake
   line=$(grep '^BENCH' "$OUT/logs/wrk-intake.txt")
   for k in rps p50_ms p99_ms non2xx socket_errors requests; do
@@ -307,7 +352,9 @@ phase_drain() {
   reset_db; load_backlog "$DRAIN_N"; pgss_reset
   start_jvm drain-outbox-worker "$WORKER_PORT" -Dorders.role=worker -Dorders.transport=outbox
   pid=$JVM_PID
+  window_start
   wall=$(drain_wait "$DRAIN_N" "$DRAIN_TIMEOUT_S" || true)
+  window_end service.drain.outbox
   pgss_dump drain-outbox
   result service.drain.outbox.events_per_s "$(db_rate)"
   result service.drain.outbox.wall_ms_from_launch "$wall"
@@ -335,7 +382,9 @@ phase_drain() {
   start_jvm drain-sqs-worker "$WORKER_PORT" -Dorders.role=worker -Dorders.transport=sqs \
       "-Dorders.sqs.endpoint=http://127.0.0.1:$SQS_PORT"
   pid=$JVM_PID
+  window_start
   wall=$(drain_wait "$DRAIN_N" "$DRAIN_TIMEOUT_S" || true)
+  window_end service.drain.sqs
   pgss_dump drain-sqs
   result service.drain.sqs.events_per_s "$(db_rate)"
   result service.drain.sqs.wall_ms_from_launch "$wall"
@@ -371,9 +420,11 @@ phase_e2e() {
     drain_wait "$(psqlq -c 'SELECT count(*) FROM orders')" 60 >/dev/null || true
     since=$(psqlq -c "SELECT clock_timestamp()")
     pgss_reset
+    window_start
     paced "$t" "$E2E_S"
     n=$(psqlq -c "SELECT count(*) FROM orders WHERE created_at >= '$since'")
     drain_wait "$(psqlq -c 'SELECT count(*) FROM orders')" 120 >/dev/null || true
+    window_end "service.e2e.$t"
     pgss_dump "e2e-$t"
     line=$(grep '^BENCH' "$OUT/logs/paced-$t.txt" || echo "BENCH")
     result "service.e2e.$t.achieved_rps" "$(sed -nE 's/.* achieved_rps=([^ ]+).*/\1/p' <<<"$line")"
@@ -412,8 +463,7 @@ stop_jvm "$JVM_PID"
 
 for p in ceiling firstanswer intake drain e2e; do
   if has_phase "$p"; then
-    # other work on the machine skews every figure: note the load average as each phase starts
-    result "machine.loadavg_before_$p" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    wait_quiet "$p"
     "phase_$p"
   fi
 done
