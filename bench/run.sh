@@ -130,7 +130,6 @@ max_connections = 200
 shared_buffers = 256MB
 max_wal_size = 4GB
 shared_preload_libraries = 'pg_stat_statements'
-pg_stat_statements.track = all
 EOF
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 start >>"$LOG" 2>&1 || { cat "$PG_DIR/postgres.log" >&2; exit 1; }
   psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE $PG_DB" >>"$LOG"
@@ -140,7 +139,11 @@ EOF
   result pg.synchronous_commit "$(psqlq -c 'SHOW synchronous_commit')"
 }
 
-reset_db() { psqlq -f "$BENCH/sql/reset.sql" >>"$LOG"; }
+reset_db() {
+  local f
+  psqlq -f "$BENCH/sql/reset.sql" >>"$LOG" 2>&1
+  for f in $(ls "$ROOT"/src/main/resources/db/migration/V*__*.sql | sort -V); do psqlq -f "$f" >>"$LOG"; done
+}
 load_backlog() { # N: pending orders with their outbox events, then VACUUM ANALYZE (as after any bulk load)
   psqlq -v n="$1" -f "$BENCH/sql/load-backlog.sql" >>"$LOG"
   psqlq -c "VACUUM ANALYZE orders" -c "VACUUM ANALYZE outbox" -c "VACUUM ANALYZE order_transitions" >>"$LOG"
@@ -210,20 +213,8 @@ memory() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # utime + stime of a pid
 machine_busy() { awk '/^cpu / {print $2+$3+$4+$7+$8, $5+$6}' /proc/stat; }        # busy idle (jiffies)
 
-# CPU used by this benchmark: its JVMs, the PostgreSQL it started (user postgres) and its load generators
-our_ticks() {
-  local pgid total=0 pid
-  pgid=$(id -u postgres 2>/dev/null || echo -1)
-  total=$(for d in /proc/[0-9]*; do
-      [[ -r $d/stat ]] || continue
-      u=$(stat -c %u "$d" 2>/dev/null) || continue
-      read -r -a f < "$d/stat" 2>/dev/null || continue
-      c=${f[1]}
-      if [[ $u == "$pgid" || $c == "(wrk)" || $c == "(pgbench)" || $c == "(python3)" ]]; then echo $((f[13] + f[14])); fi
-    done | awk '{s += $1} END {print s + 0}')
-  for pid in "${PIDS[@]}"; do total=$((total + $(cpu_ticks "$pid"))); done
-  echo "$total"
-}
+# CPU used by this benchmark: its own process tree (JVMs, load generators) and its PostgreSQL (user postgres)
+our_ticks() { python3 "$BENCH/cpu_ticks.py" "$$" "$(id -u postgres 2>/dev/null || echo -1)"; }
 # window_start / window_end KEY: how much of the machine other work took while a figure was measured
 window_start() { read -r WB0 WI0 < <(machine_busy); WO0=$(our_ticks); }
 window_end() {
