@@ -319,16 +319,21 @@ phase_intake() {
   stop_jvm "$pid"
 }
 
-# drain_wait N TIMEOUT_S : until N orders are PROCESSED (bounded); echoes ms
+# drain_wait N TIMEOUT_S : until N orders exist and none is PENDING or PROCESSING (bounded); echoes ms.
+# The check is an index probe (orders_status_created_idx), not a count: polling must not load the database.
 drain_wait() {
-  local n=$1 timeout_s=$2 t0 done_n
+  local n=$1 timeout_s=$2 t0 busy
   t0=$(now_ms)
-  for _ in $(seq 1 $((timeout_s * 4))); do
-    done_n=$(count_status PROCESSED)
-    (( done_n >= n )) && { echo $(( $(now_ms) - t0 )); return 0; }
-    sleep 0.25
+  for _ in $(seq 1 $((timeout_s * 5))); do
+    busy=$(psqlq -c "SELECT EXISTS (SELECT 1 FROM orders WHERE status = 'PENDING')
+                         OR EXISTS (SELECT 1 FROM orders WHERE status = 'PROCESSING')")
+    if [[ $busy == f ]]; then
+      local ms=$(( $(now_ms) - t0 ))
+      (( $(count_status PROCESSED) >= n )) && { echo "$ms"; return 0; }
+    fi
+    sleep 0.2
   done
-  say "  only $done_n of $n PROCESSED after ${timeout_s}s"; echo n/a; return 1
+  say "  only $(count_status PROCESSED) of $n PROCESSED after ${timeout_s}s"; echo n/a; return 1
 }
 
 # events/s from the orders' own timestamps: first to last completion
@@ -364,8 +369,9 @@ phase_drain() {
   local t0 relayed
   t0=$(now_ms)
   for _ in $(seq 1 $((DRAIN_TIMEOUT_S * 4))); do
-    relayed=$(psqlq -c "SELECT count(*) FROM outbox WHERE status = 'DONE'")
-    (( relayed >= DRAIN_N )) && break
+    relayed=$(psqlq -c "SELECT NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'PENDING')
+                           AND NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'LOCKED')")
+    [[ $relayed == t ]] && break
     sleep 0.25
   done
   result service.relay.sqs.events_per_s "$(psqlq -c "SELECT round(count(*) / greatest(extract(epoch FROM max(done_at) - min(done_at)), 0.001)) FROM outbox WHERE status = 'DONE'")"
