@@ -14,7 +14,9 @@ set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$ROOT/bench"
 OUT="${BENCH_OUT:-$ROOT/target/bench}"
-JAR="$ROOT/target/order-platform.jar"
+JAR="${BENCH_JAR:-$ROOT/target/order-platform.jar}"
+# extra JVM options / -D settings for every service JVM, to try a change (e.g. "-Dorders.outbox.poll-interval-ms=10")
+read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
 
 PHASES="${BENCH_PHASES:-ceiling firstanswer intake drain e2e}"
 PG_PORT="${BENCH_PG_PORT:-55432}"
@@ -96,7 +98,7 @@ install_tools() {
 }
 
 build() {
-  if [[ "${BENCH_SKIP_BUILD:-0}" == 1 && -f "$JAR" ]]; then say "using the existing $JAR"; return; fi
+  if [[ "${BENCH_SKIP_BUILD:-0}" == 1 || -n "${BENCH_JAR:-}" ]] && [[ -f "$JAR" ]]; then say "using the existing $JAR"; return; fi
   say "building the jar"
   (cd "$ROOT" && mvn -q -B package -DskipTests) >>"$LOG" 2>&1
 }
@@ -168,7 +170,7 @@ start_jvm() {
   (cd "$OUT/run" && exec env ORDERS_TRANSITIONS_LOG_LEVEL=WARN java "-Xmx$HEAP" "${jfr[@]}" \
       "-Dorders.db.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" -Dorders.db.username=postgres \
       "-Dcamel.server.port=$port" "-Dorders.sqs.embedded-port=$SQS_PORT" -Dorders.processing.delay-ms=0 -Dorders.processing.failure-probability=0.0 \
-      "$@" -jar "$JAR") > "$OUT/logs/$name.log" 2>&1 &
+      "${SERVICE_OPTS[@]}" "$@" -jar "$JAR") > "$OUT/logs/$name.log" 2>&1 &
   JVM_PID=$!
   PIDS+=("$JVM_PID")
 }
