@@ -38,6 +38,7 @@ E2E_S="${BENCH_E2E_SECONDS:-30}"
 E2E_TRANSPORTS="${BENCH_E2E_TRANSPORTS:-inprocess outbox sqs}"
 JFR="${BENCH_JFR:-0}"
 QUIET_WAIT_S="${BENCH_QUIET_WAIT_SECONDS:-240}"
+FIRST_RUNS="${BENCH_FIRSTANSWER_RUNS:-3}"
 QUIET_BUSY_PCT="${BENCH_QUIET_BUSY_PCT:-25}"
 SQS_PORT="${BENCH_SQS_PORT:-19324}"
 
@@ -287,13 +288,17 @@ phase_ceiling() {
 
 # =================================================================================================== 2
 phase_firstanswer() {
-  say "== first answer: launch to the first 200 of GET /orders (PostgreSQL running, schema migrated)"
-  local t0 ms pid
-  start_jvm firstanswer "$API_PORT" -Dorders.role=api -Dorders.transport=outbox
-  pid=$JVM_PID; t0=$(now_ms)
-  if wait_api "$pid" "$API_PORT" 90 >/dev/null; then ms=$(( $(now_ms) - t0 )); else ms=n/a; fi
-  result service.first_answer_ms "$ms"
-  stop_jvm "$pid"
+  say "== first answer: launch to the first 200 of GET /orders (PostgreSQL running, schema migrated), $FIRST_RUNS launches"
+  local t0 ms pid all=()
+  for _ in $(seq 1 "$FIRST_RUNS"); do
+    start_jvm firstanswer "$API_PORT" -Dorders.role=api -Dorders.transport=outbox
+    pid=$JVM_PID; t0=$(now_ms)
+    if wait_api "$pid" "$API_PORT" 90 >/dev/null; then ms=$(( $(now_ms) - t0 )); else ms=999999; fi
+    all+=("$ms")
+    stop_jvm "$pid"
+  done
+  result service.first_answer_ms "$(printf '%s\n' "${all[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')"
+  result service.first_answer_all_ms "$(IFS=' '; echo "${all[*]}")"
 }
 
 phase_intake() {
