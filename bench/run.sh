@@ -1,0 +1,479 @@
+#!/usr/bin/env bash
+# Order Platform benchmark: the database's own ceiling (pgbench running the service's SQL) and the
+# service (intake, drain, end-to-end latency, memory, first answer), against ONE PostgreSQL started for
+# the run with default durability (fsync on, synchronous_commit on). Prints a Markdown table of every
+# figure with its ratio to the ceiling of the same run and writes it to target/bench/report.md.
+#
+#   bench/run.sh                          # everything (about 12-15 minutes on 2 cores)
+#   BENCH_PHASES="ceiling intake" bench/run.sh   # a subset: ceiling intake firstanswer drain e2e
+#
+# See bench/README.md for the knobs (BENCH_* environment variables) and what each figure means.
+# Everything started here is stopped on exit (trap); every wait is bounded; all traffic goes to 127.0.0.1.
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$ROOT/bench"
+OUT="${BENCH_OUT:-$ROOT/target/bench}"
+JAR="${BENCH_JAR:-$ROOT/target/order-platform.jar}"
+# extra JVM options / -D settings for every service JVM, to try a change (e.g. "-Dorders.outbox.poll-interval-ms=10")
+read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
+
+PHASES="${BENCH_PHASES:-ceiling firstanswer intake drain e2e}"
+PG_PORT="${BENCH_PG_PORT:-55432}"
+PG_DB=orders_bench
+API_PORT="${BENCH_API_PORT:-18080}"
+WORKER_PORT="${BENCH_WORKER_PORT:-18081}"
+HEAP="${BENCH_HEAP:-256m}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+WARMUP_S="${BENCH_WARMUP_SECONDS:-10}"
+INTAKE_S="${BENCH_INTAKE_SECONDS:-30}"
+CEILING_INTAKE_S="${BENCH_CEILING_INTAKE_SECONDS:-30}"
+CYCLE_S="${BENCH_CYCLE_SECONDS:-10}"
+CYCLE_BACKLOG="${BENCH_CYCLE_BACKLOG:-200000}"
+BATCH="${BENCH_BATCH:-100}"
+DRAIN_N="${BENCH_DRAIN_ORDERS:-50000}"
+DRAIN_TIMEOUT_S="${BENCH_DRAIN_TIMEOUT_SECONDS:-600}"
+RATE="${BENCH_RATE:-500}"
+E2E_S="${BENCH_E2E_SECONDS:-30}"
+E2E_TRANSPORTS="${BENCH_E2E_TRANSPORTS:-inprocess outbox sqs}"
+JFR="${BENCH_JFR:-0}"
+QUIET_WAIT_S="${BENCH_QUIET_WAIT_SECONDS:-240}"
+FIRST_RUNS="${BENCH_FIRSTANSWER_RUNS:-3}"
+QUIET_BUSY_PCT="${BENCH_QUIET_BUSY_PCT:-25}"
+SQS_PORT="${BENCH_SQS_PORT:-19324}"
+
+mkdir -p "$OUT/logs" "$OUT/run" "$OUT/pgss"
+RESULTS="$OUT/results.txt"
+: > "$RESULTS"
+LOG="$OUT/logs/bench.log"
+: > "$LOG"
+
+say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$LOG" >&2; }
+result() { printf '%s=%s\n' "$1" "$2" >> "$RESULTS"; say "  $1 = $2"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
+
+# ---------------------------------------------------------------------------------------------- cleanup
+PIDS=()
+PG_DIR=""
+PG_BIN=""
+cleanup() {
+  local rc=$?
+  set +e
+  for pid in "${PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null; fi
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  done
+  if [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1
+  fi
+  [[ -n "$PG_DIR" && -f "$PG_DIR/postgres.log" ]] && cp "$PG_DIR/postgres.log" "$OUT/logs/postgres.log"
+  [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --------------------------------------------------------------------------------------------- install
+as_pg() { if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+install_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v pgbench >/dev/null || missing+=(postgresql-client)
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v python3 >/dev/null || missing+=(python3)
+  ls -d /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+  command -v mvn >/dev/null || missing+=(maven)
+  if ((${#missing[@]})); then
+    [[ $EUID -eq 0 ]] || { echo "missing ${missing[*]}: run as root or install them" >&2; exit 1; }
+    say "installing ${missing[*]}"
+    apt-get update -qq >>"$LOG" 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >>"$LOG" 2>&1
+  fi
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+}
+
+build() {
+  if [[ "${BENCH_SKIP_BUILD:-0}" == 1 || -n "${BENCH_JAR:-}" ]] && [[ -f "$JAR" ]]; then say "using the existing $JAR"; return; fi
+  say "building the jar"
+  (cd "$ROOT" && mvn -q -B package -DskipTests) >>"$LOG" 2>&1
+}
+
+# ------------------------------------------------------------------------------------------ PostgreSQL
+psqlq() { psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DB" "$@"; }
+
+port_taken() { (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+check_ports() {
+  local p
+  for p in "$PG_PORT" "$API_PORT" "$WORKER_PORT" "$SQS_PORT"; do
+    if port_taken "$p"; then
+      echo "port $p is taken (BENCH_PG_PORT, BENCH_API_PORT, BENCH_WORKER_PORT, BENCH_SQS_PORT choose others)" >&2; exit 1
+    fi
+  done
+}
+
+start_postgres() {
+  PG_DIR=$(mktemp -d /tmp/order-platform-bench-pg.XXXXXX)
+  chmod 755 "$PG_DIR"
+  [[ $EUID -eq 0 ]] && chown postgres "$PG_DIR"
+  say "starting PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$PG_PORT, data in $PG_DIR"
+  as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >>"$LOG" 2>&1
+  # Durability stays at the defaults (fsync, synchronous_commit, full_page_writes on). Memory and WAL size
+  # are raised so that a checkpoint forced by WAL volume does not land in the middle of a 30 s phase.
+  cat >> "$PG_DIR/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DIR'
+max_connections = 200
+shared_buffers = 256MB
+max_wal_size = 4GB
+shared_preload_libraries = 'pg_stat_statements'
+EOF
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 start >>"$LOG" 2>&1 || { cat "$PG_DIR/postgres.log" >&2; exit 1; }
+  psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE $PG_DB" >>"$LOG"
+  psqlq -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >>"$LOG"
+  result pg.version "$(psqlq -c 'SHOW server_version')"
+  result pg.fsync "$(psqlq -c 'SHOW fsync')"
+  result pg.synchronous_commit "$(psqlq -c 'SHOW synchronous_commit')"
+}
+
+reset_db() {
+  local f
+  psqlq -f "$BENCH/sql/reset.sql" >>"$LOG" 2>&1
+  for f in $(ls "$ROOT"/src/main/resources/db/migration/V*__*.sql | sort -V); do psqlq -f "$f" >>"$LOG"; done
+}
+load_backlog() { # N: pending orders with their outbox events, then VACUUM ANALYZE (as after any bulk load)
+  psqlq -v n="$1" -f "$BENCH/sql/load-backlog.sql" >>"$LOG"
+  psqlq -c "VACUUM ANALYZE orders" -c "VACUUM ANALYZE outbox" -c "VACUUM ANALYZE order_transitions" >>"$LOG"
+}
+count_status() { psqlq -c "SELECT count(*) FROM orders WHERE status = '$1'"; }
+pgss_reset() { psqlq -c "SELECT pg_stat_statements_reset()" >/dev/null; }
+pgss_dump() { # top statements by total time since the last reset
+  psqlq -P pager=off -F ' | ' -c "
+    SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+           rows, regexp_replace(left(query, 140), '\s+', ' ', 'g')
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+     ORDER BY total_exec_time DESC LIMIT 12" > "$OUT/pgss/$1.txt" 2>&1 || true
+}
+
+# ------------------------------------------------------------------------------------------- the service
+# start_jvm NAME HTTP_PORT -Dkey=value... : launches the jar in the background, records its pid in JVM_PID
+start_jvm() {
+  local name=$1 port=$2; shift 2
+  local jfr=()
+  [[ "$JFR" == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/jfr/$name.jfr,settings=profile,dumponexit=true")
+  mkdir -p "$OUT/jfr"
+  (cd "$OUT/run" && exec env ORDERS_TRANSITIONS_LOG_LEVEL=WARN java "-Xmx$HEAP" "${jfr[@]}" \
+      "-Dorders.db.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" -Dorders.db.username=postgres \
+      "-Dcamel.server.port=$port" "-Dorders.sqs.embedded-port=$SQS_PORT" -Dorders.processing.delay-ms=0 -Dorders.processing.failure-probability=0.0 \
+      "${SERVICE_OPTS[@]}" "$@" -jar "$JAR") > "$OUT/logs/$name.log" 2>&1 &
+  JVM_PID=$!
+  PIDS+=("$JVM_PID")
+}
+
+# wait_ready PID PORT TIMEOUT_S : until GET /orders?limit=1 (api) or the port answers; echoes ms waited
+wait_http() {
+  local pid=$1 url=$2 timeout_s=$3 start code
+  start=$(now_ms)
+  for _ in $(seq 1 $((timeout_s * 20))); do
+    kill -0 "$pid" 2>/dev/null || { say "process $pid died, see its log"; return 1; }
+    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" || true)
+    [[ "$code" =~ ^[234] ]] && { echo $(( $(now_ms) - start )); return 0; }
+    sleep 0.05
+  done
+  say "no answer from $url within ${timeout_s}s"; return 1
+}
+wait_api() { wait_http "$1" "http://127.0.0.1:$2/orders?limit=1" "${3:-90}"; }
+wait_port() { wait_http "$1" "http://127.0.0.1:$2/" "${3:-90}"; }   # any HTTP answer (404 included)
+
+stop_jvm() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  say "process $pid did not stop in 30 s: killing it"; kill -KILL "$pid" 2>/dev/null || true
+}
+
+# memory KEY PID : peak RSS (VmHWM), and heap after a full GC, of a JVM that was just under load
+memory() {
+  local key=$1 pid=$2 hwm heap gc
+  hwm=$(awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
+  jcmd "$pid" GC.run >/dev/null 2>&1 || true
+  heap=$(jcmd "$pid" GC.heap_info 2>/dev/null | awk '/garbage-first heap|def new generation|PSYoungGen|total [0-9]+K, used/ && /used/ {
+            for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?/, "", v); print int(v/1024); exit } }')
+  # G1 columns: S0 S1 E O M CCS YGC YGCT FGC FGCT CGC CGCT GCT
+  gc=$(jstat -gcutil "$pid" 2>/dev/null | awk 'NR==2 {printf "%d young, %d full, %.2f s", $7, $9, $NF}')
+  result "$key.rss_peak_mb" "${hwm:-n/a}"
+  result "$key.heap_after_gc_mb" "${heap:-n/a}"
+  result "$key.gc" "${gc:-n/a}"
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # utime + stime of a pid
+machine_busy() { awk '/^cpu / {print $2+$3+$4+$7+$8, $5+$6}' /proc/stat; }        # busy idle (jiffies)
+
+# CPU used by this benchmark: its own process tree (JVMs, load generators) and its PostgreSQL (user postgres)
+our_ticks() { python3 "$BENCH/cpu_ticks.py" "$$" "$(id -u postgres 2>/dev/null || echo -1)"; }
+# window_start / window_end KEY: how much of the machine other work took while a figure was measured
+window_start() { read -r WB0 WI0 < <(machine_busy); WO0=$(our_ticks); }
+window_end() {
+  local b1 i1 o1 hz
+  read -r b1 i1 < <(machine_busy); o1=$(our_ticks); hz=$(getconf CLK_TCK)
+  result "$1.machine_busy_pct" "$(( 100 * (b1 - WB0) / (b1 - WB0 + i1 - WI0 + 1) ))"
+  # busy jiffies are summed over all cores: cores used = jiffies / (elapsed jiffies per core)
+  result "$1.foreign_cpu_cores" "$(awk -v b=$((b1 - WB0)) -v o=$((o1 - WO0)) -v e=$((b1 - WB0 + i1 - WI0)) -v n="$(nproc)" \
+      'BEGIN {x = (b - o) / (e / n); if (x < 0) x = 0; printf "%.2f", x}')"
+}
+
+# Other work on the machine (other builds and test runs) skews every figure. Before each phase, wait
+# (bounded) until the machine is quiet: busy below BENCH_QUIET_BUSY_PCT over 3 s; record what it was.
+wait_quiet() {
+  local b0 i0 b1 i1 busy=100 waited=0
+  while (( waited <= QUIET_WAIT_S )); do
+    read -r b0 i0 < <(machine_busy); sleep 3; read -r b1 i1 < <(machine_busy)
+    busy=$(( 100 * (b1 - b0) / (b1 - b0 + i1 - i0 + 1) ))
+    (( busy < QUIET_BUSY_PCT )) && break
+    (( waited == 0 )) && say "  machine busy ${busy}% with other work: waiting up to ${QUIET_WAIT_S}s for it to calm down"
+    waited=$((waited + 3))
+  done
+  result "machine.busy_pct_before_$1" "$busy"
+}
+
+# =================================================================================================== 1
+phase_ceiling() {
+  say "== ceiling: pgbench intake (one CTE statement) at $CONNECTIONS clients, ${CEILING_INTAKE_S}s"
+  reset_db; pgss_reset
+  local logdir="$OUT/pgbench-intake"
+  rm -rf "$logdir"; mkdir -p "$logdir"
+  window_start
+  (cd "$logdir" && pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$CONNECTIONS" -j 2 \
+      -T "$CEILING_INTAKE_S" -l --log-prefix=tx \
+      -D customer=c-1 -D currency=EUR -D total=19.98 -D 'items=[{"sku":"SKU-1","quantity":2,"unitPrice":9.99}]' \
+      -f "$BENCH/sql/intake.sql" "$PG_DB") > "$OUT/logs/pgbench-intake.txt" 2>&1
+  window_end ceiling.intake
+  pgss_dump ceiling-intake
+  result ceiling.intake.tps "$(awk '/^tps/ {printf "%.0f", $3}' "$OUT/logs/pgbench-intake.txt")"
+  result ceiling.intake.failed "$(awk '/failed transactions/ {print $5}' "$OUT/logs/pgbench-intake.txt")"
+  # per-transaction log: the 3rd field is the latency in microseconds
+  read -r p50 p99 < <(cat "$logdir"/tx.* | awk '{print $3}' | sort -n | awk '{v[NR]=$1} END {
+      a = int(NR*0.50); if (a < 1) a = 1; b = int(NR*0.99); if (b < 1) b = 1
+      printf "%.3f %.3f\n", v[a]/1000, v[b]/1000 }')
+  result ceiling.intake.p50_ms "$p50"
+  result ceiling.intake.p99_ms "$p99"
+  rm -rf "$logdir"
+
+  local best=0 c before after rate
+  for c in 1 2 3 4; do
+    say "== ceiling: pgbench worker cycle (claim $BATCH SKIP LOCKED + complete) at $c clients, ${CYCLE_S}s on a ${CYCLE_BACKLOG}-order backlog"
+    reset_db; load_backlog "$CYCLE_BACKLOG"; pgss_reset
+    before=$(count_status PROCESSED)
+    window_start
+    pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$c" -j "$c" -T "$CYCLE_S" \
+        -D batch="$BATCH" -D wid=pgbench-worker -f "$BENCH/sql/worker-cycle.sql" "$PG_DB" \
+        > "$OUT/logs/pgbench-cycle-$c.txt" 2>&1
+    window_end "ceiling.cycle.c$c"
+    after=$(count_status PROCESSED)
+    pgss_dump "ceiling-cycle-$c"
+    rate=$(( (after - before) / CYCLE_S ))
+    result "ceiling.cycle.c$c.events_per_s" "$rate"
+    [[ $(count_status PENDING) -gt 0 ]] || say "  WARNING: the backlog ran out: raise BENCH_CYCLE_BACKLOG"
+    (( rate > best )) && best=$rate
+  done
+  result ceiling.cycle.events_per_s "$best"
+}
+
+# =================================================================================================== 2
+phase_firstanswer() {
+  say "== first answer: launch to the first 200 of GET /orders (PostgreSQL running, schema migrated), $FIRST_RUNS launches"
+  local t0 ms pid all=()
+  for _ in $(seq 1 "$FIRST_RUNS"); do
+    start_jvm firstanswer "$API_PORT" -Dorders.role=api -Dorders.transport=outbox
+    pid=$JVM_PID; t0=$(now_ms)
+    if wait_api "$pid" "$API_PORT" 90 >/dev/null; then ms=$(( $(now_ms) - t0 )); else ms=999999; fi
+    all+=("$ms")
+    stop_jvm "$pid"
+  done
+  result service.first_answer_ms "$(printf '%s\n' "${all[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')"
+  result service.first_answer_all_ms "$(IFS=' '; echo "${all[*]}")"
+}
+
+phase_intake() {
+  say "== intake: POST /orders, $CONNECTIONS connections, ${WARMUP_S}s warm-up then ${INTAKE_S}s (role api, outbox)"
+  reset_db
+  local pid b0 b1 c0 c1 line
+  start_jvm intake-api "$API_PORT" -Dorders.role=api -Dorders.transport=outbox
+  pid=$JVM_PID
+  wait_api "$pid" "$API_PORT" 90 >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_S}s" --timeout 5s -s "$BENCH/post-orders.lua" \
+      "http://127.0.0.1:$API_PORT/orders" > "$OUT/logs/wrk-intake-warmup.txt" 2>&1
+  pgss_reset
+  window_start; read -r b0 i0 < <(machine_busy); c0=$(cpu_ticks "$pid")
+  wrk -t2 -c"$CONNECTIONS" -d"${INTAKE_S}s" --timeout 5s --latency -s "$BENCH/post-orders.lua" \
+      "http://127.0.0.1:$API_PORT/orders" > "$OUT/logs/wrk-intake.txt" 2>&1
+  read -r b1 i1 < <(machine_busy); c1=$(cpu_ticks "$pid"); window_end service.intake
+  pgss_dump intake
+  line=$(grep '^BENCH' "$OUT/logs/wrk-intake.txt")
+  for k in rps p50_ms p99_ms non2xx socket_errors requests; do
+    result "service.intake.$k" "$(sed -E "s/.* $k=([^ ]+).*/\1/" <<<"$line")"
+  done
+  result service.intake.machine_cpu_pct "$(( 100 * (b1 - b0) / (b1 - b0 + i1 - i0) ))"
+  result service.intake.jvm_cpu_cores "$(awk -v t=$((c1 - c0)) -v s="$INTAKE_S" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t/hz/s}')"
+  memory mem.intake.api "$pid"
+  stop_jvm "$pid"
+}
+
+# drain_wait N TIMEOUT_S : until N orders exist and none is PENDING or PROCESSING (bounded); echoes ms.
+# The check is an index probe (orders_status_created_idx), not a count: polling must not load the database.
+drain_wait() {
+  local n=$1 timeout_s=$2 t0 busy
+  t0=$(now_ms)
+  for _ in $(seq 1 $((timeout_s * 5))); do
+    busy=$(psqlq -c "SELECT EXISTS (SELECT 1 FROM orders WHERE status = 'PENDING')
+                         OR EXISTS (SELECT 1 FROM orders WHERE status = 'PROCESSING')")
+    if [[ $busy == f ]]; then
+      local ms=$(( $(now_ms) - t0 ))
+      (( $(count_status PROCESSED) >= n )) && { echo "$ms"; return 0; }
+    fi
+    sleep 0.2
+  done
+  say "  only $(count_status PROCESSED) of $n PROCESSED after ${timeout_s}s"; echo n/a; return 1
+}
+
+# events/s from the orders' own timestamps: first to last completion
+db_rate() {
+  psqlq -c "SELECT round(count(*) / greatest(extract(epoch FROM max(updated_at) - min(updated_at)), 0.001))
+              FROM orders WHERE status = 'PROCESSED'"
+}
+
+phase_drain() {
+  local pid api wall idle0 idle1
+  say "== drain (outbox): $DRAIN_N pending orders, then one worker process"
+  reset_db; load_backlog "$DRAIN_N"; pgss_reset
+  start_jvm drain-outbox-worker "$WORKER_PORT" -Dorders.role=worker -Dorders.transport=outbox
+  pid=$JVM_PID
+  window_start
+  wall=$(drain_wait "$DRAIN_N" "$DRAIN_TIMEOUT_S" || true)
+  window_end service.drain.outbox
+  pgss_dump drain-outbox
+  result service.drain.outbox.events_per_s "$(db_rate)"
+  result service.drain.outbox.wall_ms_from_launch "$wall"
+  memory mem.drain.outbox.worker "$pid"
+  # after 5 s for the JIT and the jcmd-triggered GC above to settle
+  say "  idle worker: CPU over 20 s with nothing to do"
+  sleep 5
+  idle0=$(cpu_ticks "$pid"); sleep 20; idle1=$(cpu_ticks "$pid")
+  result service.worker.idle_cpu_pct "$(awk -v t=$((idle1 - idle0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", 100*t/hz/20}')"
+  stop_jvm "$pid"
+
+  say "== drain (sqs): $DRAIN_N pending orders relayed to the embedded SQS, then one worker process"
+  reset_db
+  start_jvm drain-sqs-api "$API_PORT" -Dorders.role=api -Dorders.transport=sqs
+  api=$JVM_PID
+  wait_api "$api" "$API_PORT" 120 >/dev/null
+  load_backlog "$DRAIN_N"
+  local t0 relayed
+  t0=$(now_ms)
+  for _ in $(seq 1 $((DRAIN_TIMEOUT_S * 4))); do
+    relayed=$(psqlq -c "SELECT NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'PENDING')
+                           AND NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'LOCKED')")
+    [[ $relayed == t ]] && break
+    sleep 0.25
+  done
+  result service.relay.sqs.events_per_s "$(psqlq -c "SELECT round(count(*) / greatest(extract(epoch FROM max(done_at) - min(done_at)), 0.001)) FROM outbox WHERE status = 'DONE'")"
+  pgss_reset
+  start_jvm drain-sqs-worker "$WORKER_PORT" -Dorders.role=worker -Dorders.transport=sqs \
+      "-Dorders.sqs.endpoint=http://127.0.0.1:$SQS_PORT"
+  pid=$JVM_PID
+  window_start
+  wall=$(drain_wait "$DRAIN_N" "$DRAIN_TIMEOUT_S" || true)
+  window_end service.drain.sqs
+  pgss_dump drain-sqs
+  result service.drain.sqs.events_per_s "$(db_rate)"
+  result service.drain.sqs.wall_ms_from_launch "$wall"
+  memory mem.drain.sqs.api "$api"
+  memory mem.drain.sqs.worker "$pid"
+  stop_jvm "$pid"; stop_jvm "$api"
+}
+
+# paced KEY SECONDS : constant-rate POST /orders
+paced() {
+  python3 "$BENCH/paced_load.py" --url "http://127.0.0.1:$API_PORT/orders" --rate "$RATE" --duration "$2" \
+      --connections 16 > "$OUT/logs/paced-$1.txt" 2>&1 || true
+}
+
+phase_e2e() {
+  local t api worker="" since line n
+  for t in $E2E_TRANSPORTS; do
+    say "== end-to-end ($t): $RATE orders/s for ${E2E_S}s after a 5 s warm-up"
+    reset_db
+    if [[ $t == inprocess ]]; then
+      start_jvm "e2e-$t" "$API_PORT" -Dorders.role=all -Dorders.transport=inprocess; api=$JVM_PID; worker=""
+    else
+      start_jvm "e2e-$t-api" "$API_PORT" -Dorders.role=api "-Dorders.transport=$t"; api=$JVM_PID
+      local extra=()
+      [[ $t == sqs ]] && extra=("-Dorders.sqs.endpoint=http://127.0.0.1:$SQS_PORT")
+      wait_api "$api" "$API_PORT" 120 >/dev/null   # the sqs worker needs the api's embedded SQS
+      start_jvm "e2e-$t-worker" "$WORKER_PORT" -Dorders.role=worker "-Dorders.transport=$t" "${extra[@]}"
+      worker=$JVM_PID
+      wait_port "$worker" "$WORKER_PORT" 120 >/dev/null || true
+    fi
+    wait_api "$api" "$API_PORT" 120 >/dev/null
+    paced "$t-warmup" 5
+    drain_wait "$(psqlq -c 'SELECT count(*) FROM orders')" 60 >/dev/null || true
+    since=$(psqlq -c "SELECT clock_timestamp()")
+    pgss_reset
+    window_start
+    paced "$t" "$E2E_S"
+    n=$(psqlq -c "SELECT count(*) FROM orders WHERE created_at >= '$since'")
+    drain_wait "$(psqlq -c 'SELECT count(*) FROM orders')" 120 >/dev/null || true
+    window_end "service.e2e.$t"
+    pgss_dump "e2e-$t"
+    line=$(grep '^BENCH' "$OUT/logs/paced-$t.txt" || echo "BENCH")
+    result "service.e2e.$t.achieved_rps" "$(sed -nE 's/.* achieved_rps=([^ ]+).*/\1/p' <<<"$line")"
+    result "service.e2e.$t.http_errors" "$(sed -nE 's/.* non2xx=([^ ]+) errors=([^ ]+).*/\1+\2/p' <<<"$line")"
+    result "service.e2e.$t.orders" "$n"
+    read -r p50 p99 unfinished < <(psqlq -F ' ' -c "
+        SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ms))::numeric, 1),
+               round((percentile_cont(0.99) WITHIN GROUP (ORDER BY ms))::numeric, 1),
+               (SELECT count(*) FROM orders WHERE created_at >= '$since' AND status <> 'PROCESSED')
+          FROM (SELECT extract(epoch FROM updated_at - created_at) * 1000 AS ms
+                  FROM orders WHERE created_at >= '$since' AND status = 'PROCESSED') s")
+    result "service.e2e.$t.p50_ms" "$p50"
+    result "service.e2e.$t.p99_ms" "$p99"
+    result "service.e2e.$t.unfinished" "$unfinished"
+    if [[ $t == inprocess ]]; then memory "mem.e2e.$t.all" "$api"; fi
+    [[ -n "$worker" ]] && stop_jvm "$worker"
+    stop_jvm "$api"
+  done
+}
+
+# =============================================================================================== main
+check_ports
+install_tools
+build
+[[ -f "$JAR" ]] || { echo "no $JAR" >&2; exit 1; }
+result machine.nproc "$(nproc)"
+result machine.memory_gib "$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo)"
+result machine.cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+result machine.jdk "$(java -version 2>&1 | head -1)"
+start_postgres
+
+say "== schema: one start of the service against the empty database (Flyway migrates it)"
+start_jvm migrate "$API_PORT" -Dorders.role=api -Dorders.transport=outbox
+wait_api "$JVM_PID" "$API_PORT" 120 >/dev/null
+stop_jvm "$JVM_PID"
+
+for p in ceiling firstanswer intake drain e2e; do
+  if has_phase "$p"; then
+    wait_quiet "$p"
+    "phase_$p"
+  fi
+done
+
+python3 "$BENCH/report.py" "$RESULTS" > "$OUT/report.md"
+cat "$OUT/report.md"
+say "report: $OUT/report.md (raw figures: $RESULTS, logs: $OUT/logs, top statements per phase: $OUT/pgss)"
