@@ -48,7 +48,7 @@ public final class OrderMetrics {
         relaySent = counter(registry, "orders.relay.sent", "outbox events sent to SQS by the relay", tags);
         relayRefused = counter(registry, "orders.relay.refused", "outbox events SQS refused (sent again later)", tags);
         sqsReceived = counter(registry, "orders.sqs.received", "SQS messages received by the worker", tags);
-        sqsDeleted = counter(registry, "orders.sqs.deleted", "SQS messages deleted after completion or as duplicates", tags);
+        sqsDeleted = counter(registry, "orders.sqs.deleted", "SQS messages deleted after a final state (completed, dead-lettered, duplicate)", tags);
         sqsDelayed = counter(registry, "orders.sqs.delayed", "SQS messages kept invisible for a retry backoff", tags);
         processing = timer(registry, "orders.processing.duration", "time of one processing attempt", tags);
         endToEnd = timer(registry, "orders.end.to.end", "time from intake to a final state (PROCESSED or FAILED)", tags);
