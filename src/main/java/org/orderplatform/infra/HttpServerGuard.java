@@ -26,16 +26,19 @@ import java.util.TreeSet;
  * Two things platform-http-vertx does not do for us: it only warns when its port is taken (the process
  * would run with no API), and its own 404/405/413 answers are HTML, empty or plain text. This fails the
  * start on a taken port and makes those answers JSON errors like every other, with an X-Correlation-Id.
+ * While the context starts or stops, such a request gets a 503: the routes are not there yet, or any more.
  * <p>
  * Not covered: a request Netty cannot decode at all (e.g. a bare CR in a header) is refused by Vert.x's
  * invalid-request handler (400, empty body) before any router runs; that handler can only be set before the
- * server listens, which Camel does inside its own start.
+ * server listens, which Camel does inside its own start. For the same reason Vert.x answers its own HTML 404
+ * in the fraction of a second between the port opening and {@link #onCamelContextStarted}.
  */
 public final class HttpServerGuard implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuard.class);
     private static final OrderRequestParser CONTENT_TYPES = new OrderRequestParser();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final int port;
+    private boolean installed;
 
     public HttpServerGuard(int port) {
         this.port = port;
@@ -54,24 +57,40 @@ public final class HttpServerGuard implements StartupListener {
         }
     }
 
+    /** The HTTP server listens now, but the routes are not started yet: answer for them from here on. */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
     }
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
+    }
+
+    private synchronized void install(CamelContext context) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
+        if (router == null || installed) {
             return;
         }
+        installed = true;
         // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
         // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
         // 413 (plain text) came out as Vert.x wrote them. A last catch-all route answers instead: its handler
         // sees every request no route took (404, or 405 when the path exists), its failure handler every
         // failure (413 from the body handler, anything else as 500).
         Route fallback = router.route().last();
-        fallback.handler(ctx -> unmatched(ctx, router, fallback));
+        fallback.handler(ctx -> {
+            if (context.getStatus().isStarted()) {
+                unmatched(ctx, router, fallback);
+            } else {
+                // the port listens before the routes start and after they stop: a request then finds no
+                // route, which is not a missing resource but a service that cannot answer yet (or any more)
+                ctx.response().putHeader("Retry-After", "1");
+                json(ctx, 503, "unavailable", "the service is starting or stopping; retry shortly");
+            }
+        });
         fallback.failureHandler(HttpServerGuard::failed);
     }
 

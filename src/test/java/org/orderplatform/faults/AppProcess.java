@@ -105,9 +105,13 @@ final class AppProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up; see " + log);
             }
             try {
+                // Vert.x listens before Camel's routes are up and answers its own HTML 404 meanwhile, then
+                // HttpServerGuard answers 503 until the context has started: ready is a JSON answer that is
+                // not a 503 (the api's 400 for a bad id, or a worker's 404)
                 HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/orders/not-a-uuid"))
                         .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-                return r.statusCode() > 0;
+                return r.statusCode() != 503
+                        && r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
             } catch (IOException e) {
                 return false;
             }
