@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Service;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceHelper;
@@ -31,6 +32,8 @@ import org.orderplatform.observability.Retention;
 import org.orderplatform.api.AdminAuth;
 import org.orderplatform.observability.SqsHealthCheck;
 import org.orderplatform.transport.InprocessRecovery;
+import org.orderplatform.transport.OutboxListener;
+import org.orderplatform.transport.OutboxNotifier;
 import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -47,6 +50,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.net.InetAddress;
+import java.sql.DriverManager;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -71,7 +75,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         HttpServerGuard.checkPortFree(httpPort);
         context.addStartupListener(new HttpServerGuard(httpPort));
 
-        DataSource dataSource = dataSource(context, settings);
+        HikariDataSource dataSource = dataSource(context, settings);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
 
         String workerId = settings.optional("orders.worker.id").orElseGet(OrderPlatformConfiguration::newWorkerId);
@@ -103,10 +107,11 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("orderStore", new OrderStore(dataSource, mapper));
         registry.bind("httpRequests", new HttpRequests(new OrderRequestParser(),
                 settings.integer("orders.api.default-limit", 1, 500), settings.integer("orders.api.max-limit", 1, 500)));
-        registry.bind("httpResponses", new HttpResponses(mapper));
+        long reportIntervalMs = settings.longValue("orders.poll.report-interval-ms", 1000);
+        registry.bind("httpResponses", new HttpResponses(mapper, reportIntervalMs));
         registry.bind("retryPolicy", retryPolicy);
         registry.bind("workStore", workStore);
-        registry.bind("pollFailures", new PollFailures(settings.longValue("orders.poll.report-interval-ms", 1000),
+        registry.bind("pollFailures", new PollFailures(reportIntervalMs,
                 settings.longValue("orders.poll.max-backoff-ms", 100)));
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
         registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics));
@@ -116,10 +121,26 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             case SQS -> bindSqs(context, settings, dataSource, mapper, workStore, workerId, retryPolicy, metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
                     settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts()));
-            case OUTBOX -> { }
+            case OUTBOX -> bindOutbox(context, settings, dataSource);
         }
         registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",
                 settings.integer("orders.worker.concurrency", 1, 1024)));
+    }
+
+    /**
+     * The outbox wake-up across processes (orders.outbox.notify): intake NOTIFYs after its commit, a worker
+     * LISTENs on a connection of its own and wakes its drain.
+     */
+    private static void bindOutbox(CamelContext context, Settings settings, HikariDataSource dataSource) throws Exception {
+        context.getRegistry().bind("outboxNotifier", new OutboxNotifier(dataSource));
+        Role role = settings.choice("orders.role", Role.class);
+        if (role != Role.API && Boolean.parseBoolean(settings.string("orders.outbox.notify"))) {
+            ProducerTemplate wakeUp = context.createProducerTemplate();
+            context.addService(new OutboxListener(
+                    () -> DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword()),
+                    () -> wakeUp.sendBody("direct:outbox-notified", null),
+                    settings.longValue("orders.poll.max-backoff-ms", 100)), true, true);
+        }
     }
 
     /** orders.admin.token, or a random one for this run, logged once so that the operator can use it. */
@@ -194,7 +215,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("sqsHealthCheck", new SqsHealthCheck(queues.client(), queues.queueUrl()));
     }
 
-    private static DataSource dataSource(CamelContext context, Settings settings) throws Exception {
+    private static HikariDataSource dataSource(CamelContext context, Settings settings) throws Exception {
         String url = settings.optional("orders.db.url").orElse(null);
         if (url == null) {
             EmbeddedDatabase embedded = new EmbeddedDatabase(

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes every API answer: JSON bodies, the status, {@code X-Correlation-Id}, and nothing else. All
@@ -19,9 +20,15 @@ public class HttpResponses {
     private static final Logger LOG = LoggerFactory.getLogger(HttpResponses.class);
 
     private final ObjectMapper mapper;
+    private final long reportIntervalMs;
+    /** Requests answered 503 since the last report, and when the next report may come. */
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong nextReportAt = new AtomicLong();
 
-    public HttpResponses(ObjectMapper mapper) {
+    /** @param reportIntervalMs at most one report of an unavailable database per interval (orders.poll.report-interval-ms) */
+    public HttpResponses(ObjectMapper mapper, long reportIntervalMs) {
         this.mapper = mapper;
+        this.reportIntervalMs = reportIntervalMs;
     }
 
     /** 202 for an accepted order (intake or reprocess), with its Location. */
@@ -63,13 +70,24 @@ public class HttpResponses {
         if (api != null) {
             error(exchange, api);
         } else if (isDatabaseUnavailable(cause)) {
-            LOG.warn("Database unavailable: {}", cause.toString());
+            reportUnavailable(cause);
             error(exchange, new ApiException(503, "service_unavailable",
                     "the order database is unavailable; retry later"));
         } else {
             LOG.error("Unexpected error answering {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
                     exchange.getMessage().getHeader(Exchange.HTTP_PATH), cause);
             error(exchange, new ApiException(500, "internal_error", "unexpected error; see the server log"));
+        }
+    }
+
+    /** One warning when the database goes away, then at most one per interval with the count, not one per request. */
+    private void reportUnavailable(Throwable cause) {
+        refused.incrementAndGet();
+        long now = System.currentTimeMillis();
+        long next = nextReportAt.get();
+        if (now >= next && nextReportAt.compareAndSet(next, now + reportIntervalMs)) {
+            LOG.warn("Database unavailable: {} request(s) answered 503 since the last report ({})",
+                    refused.getAndSet(0), cause.toString());
         }
     }
 

@@ -23,8 +23,12 @@ import static org.awaitility.Awaitility.await;
 class DatabaseOutageFaultIT extends FaultTestSupport {
     static final Duration OUTAGE = Duration.ofSeconds(10);
 
-    /** Polling sources in a worker process that may report the outage: the poller or consumer, and stale-lock recovery. */
-    static final int WORKER_SOURCES = 2;
+    /**
+     * Sources in a worker process that may report the outage: the poller or consumer, stale-lock recovery,
+     * and (outbox) the notification listener.
+     */
+    static final int WORKER_SOURCES = 3;
+
 
     @Test
     void database_outage_answers_503_and_loses_nothing() {
@@ -116,6 +120,13 @@ class DatabaseOutageFaultIT extends FaultTestSupport {
         assertThat(workerLog.warnOrErrorOutsidePool()).as("worker WARN/ERROR entries during a %d s outage, backlog %d",
                 OUTAGE.toSeconds(), backlogAtOutage).isLessThanOrEqualTo((int) (WORKER_SOURCES * reportsPerSource));
         assertThat(workerLog.poolNotices()).as("pool notices: at most two per pooled connection").isLessThanOrEqualTo(2 * 16);
+        assertThat(apiProcess.logLines().subList(apiFrom, apiTo)).as("api: refused requests reported once per interval, "
+                        + "not once per request (%d answered 503)", unavailable)
+                .filteredOn(l -> l.contains("Database unavailable:")).hasSizeLessThanOrEqualTo((int) reportsPerSource);
+        if (transport.equals("outbox")) {
+            assertThat(workerProcess.logLines()).as("the worker listens for notifications again after the outage")
+                    .anyMatch(l -> l.contains("Listening for outbox notifications again"));
+        }
     }
 
     /** No stack trace, exception class, SQL or driver detail in an error body. */

@@ -45,6 +45,29 @@ class TwoProcessTest {
         cooperate(db, api, worker);
     }
 
+    /**
+     * The worker's poll is set to ten minutes: it processes orders the api accepts after it started only
+     * because the api's NOTIFY wakes it (orders.outbox.notify).
+     */
+    @Test
+    void a_notification_wakes_a_worker_in_another_process_without_waiting_for_its_poll() {
+        Db db = new Db(TestDatabase.newDatabase("two_notify"));
+        Map<String, String> api = Platform.defaults(db.url());
+        api.put("orders.role", "api");
+        Map<String, String> worker = Platform.defaults(db.url());
+        worker.put("orders.role", "worker");
+        worker.put("orders.outbox.poll-interval-ms", "600000");
+        try (Platform apiProcess = Platform.start(api); Platform workerProcess = Platform.start(worker)) {
+            Http http = new Http(apiProcess.baseUrl());
+            for (int round = 0; round < 3; round++) {
+                // one order at a time: each must be woken on its own, not swept up by an earlier drain
+                String id = http.createOrder();
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED' AND id = '" + id + "'") == 1);
+            }
+        }
+    }
+
     @Test
     void api_and_worker_cooperate_over_sqs() {
         Db db = new Db(TestDatabase.newDatabase("two_sqs"));
