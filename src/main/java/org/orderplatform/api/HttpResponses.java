@@ -7,6 +7,7 @@ import org.apache.camel.Message;
 import org.orderplatform.domain.OrderEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
@@ -112,6 +113,9 @@ public class HttpResponses {
         if (correlationId != null) {
             message.setHeader(HttpRequests.CORRELATION_HEADER, correlationId);
         }
+        // the answer is the request's last step: its correlation id must not tag the next request this
+        // thread serves (HttpRequests.correlate put it in the MDC; Camel's MDC logging is off for speed)
+        MDC.remove(HttpRequests.CORRELATION_PROPERTY);
     }
 
     /** The refusal in the cause chain: Camel wraps what a bean throws from an expression or a type conversion. */
