@@ -211,7 +211,10 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                     + maxRetryDelaySeconds + " s): a message that is merely invisible must not be sent again");
         }
         registry.bind("sqsRelay", new SqsRelay(dataSource, mapper, workerId, queues.queueUrl(), metrics, redriveAfter));
-        registry.bind("sqsAcknowledgement", new SqsAcknowledgement(queues.client(), queues.queueUrl(), workStore, metrics));
+        SqsAcknowledgement acknowledgement = new SqsAcknowledgement(queues.client(), queues.queueUrl(), workStore, metrics);
+        registry.bind("sqsAcknowledgement", acknowledgement);
+        // added after the client's closer, so stopped before it: the last deletes go out on the way down
+        context.addService(acknowledgement, true, true);
         registry.bind("sqsHealthCheck", new SqsHealthCheck(queues.client(), queues.queueUrl()));
     }
 

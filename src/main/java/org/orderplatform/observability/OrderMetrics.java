@@ -90,8 +90,8 @@ public final class OrderMetrics {
         sqsReceived.increment();
     }
 
-    public void sqsDeleted() {
-        sqsDeleted.increment();
+    public void sqsDeleted(int messages) {
+        sqsDeleted.increment(messages);
     }
 
     public void sqsDelayed() {

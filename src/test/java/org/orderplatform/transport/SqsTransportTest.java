@@ -18,6 +18,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -120,6 +121,27 @@ class SqsTransportTest {
         }
         assertThat(db.count("SELECT count(*) FROM order_transitions WHERE order_id = ?::uuid AND to_status = 'PROCESSED'", id))
                 .isEqualTo(1);
+    }
+
+    /**
+     * Deletes go out ten at a time, the rest from the acknowledgements timer: 25 orders need two full
+     * batches and a partial one, and a stop flushes whatever is left.
+     */
+    @Test
+    void every_message_is_deleted_once_its_order_is_final_in_full_and_partial_batches() {
+        Db db = new Db(TestDatabase.newDatabase("sqs_delete_batches"));
+        int port = Platform.freePort();
+        try (Platform platform = Platform.start(config(db, port)); SqsClient sqs = client(port)) {
+            Http http = new Http(platform.baseUrl());
+            for (int i = 0; i < 25; i++) {
+                http.createOrder();
+            }
+            String queue = url(sqs, "orders-events");
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 25 && messages(sqs, queue) == 0
+                            && Pattern.compile("(?m)^orders_sqs_deleted_total\\{[^}]*} 25\\.0$")
+                                    .matcher(http.get("/observe/metrics").body()).find());
+        }
     }
 
     @Test
