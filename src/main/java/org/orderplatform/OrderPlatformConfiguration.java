@@ -91,6 +91,10 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 settings.longValue("orders.processing.delay-ms", 0),
                 settings.decimal("orders.processing.failure-probability", 0.0, 1.0));
 
+        if (settings.choice("orders.role", Role.class) == Role.WORKER) {
+            // a worker serves no API, so no API document either (it would be an empty one, answered 204)
+            context.getRestConfiguration().setApiContextPath(null);
+        }
         Transport transport = settings.choice("orders.transport", Transport.class);
         OrderMetrics metrics = new OrderMetrics(meterRegistry(registry), transport.name().toLowerCase());
         registry.bind("orderMetrics", metrics);
@@ -116,7 +120,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
         registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics));
         registry.bind("collectProcessed", new CollectProcessed());
-        registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy));
+        registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy, metrics));
         switch (transport) {
             case SQS -> bindSqs(context, settings, dataSource, mapper, workStore, workerId, retryPolicy, metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,

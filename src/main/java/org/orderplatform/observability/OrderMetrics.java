@@ -81,6 +81,11 @@ public final class OrderMetrics {
         endToEnd.record(Duration.ofNanos((long) (endToEndSeconds * 1e9)));
     }
 
+    /** Orders stale-lock recovery dead-lettered (a lease expired on the last attempt); no end-to-end time. */
+    public void deadLetteredByRecovery(int orders) {
+        deadLettered.increment(orders);
+    }
+
     public void relayed(int sent, int refused) {
         relaySent.increment(sent);
         relayRefused.increment(refused);

@@ -1,6 +1,7 @@
 package org.orderplatform.worker;
 
 import org.orderplatform.domain.RetryPolicy;
+import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,15 +15,19 @@ public class StaleLockRecovery {
     private final WorkStore store;
     private final Duration lockTimeout;
     private final RetryPolicy retryPolicy;
+    private final OrderMetrics metrics;
 
-    public StaleLockRecovery(WorkStore store, Duration lockTimeout, RetryPolicy retryPolicy) {
+    public StaleLockRecovery(WorkStore store, Duration lockTimeout, RetryPolicy retryPolicy, OrderMetrics metrics) {
         this.store = store;
         this.lockTimeout = lockTimeout;
         this.retryPolicy = retryPolicy;
+        this.metrics = metrics;
     }
 
     public void recover() throws SQLException {
         int[] counts = store.recoverStale(lockTimeout, retryPolicy.maxAttempts());
+        // an expired lease on the last attempt ends the order in the DLQ, as a failed last attempt does
+        metrics.deadLetteredByRecovery(counts[2]);
         if (counts[0] + counts[1] + counts[2] > 0) {
             LOG.warn("Stale-lock recovery: {} events released, {} orders back to PENDING, {} orders dead-lettered "
                     + "(locks older than {} s)", counts[0], counts[1], counts[2], lockTimeout.toSeconds());

@@ -28,6 +28,8 @@ class TwoProcessTest {
                     .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == ids.size());
             assertThat(new Http(workerProcess.baseUrl()).post("/orders", "application/json", Http.VALID_ORDER).status())
                     .as("the worker serves no order endpoints").isEqualTo(404);
+            assertThat(new Http(workerProcess.baseUrl()).get("/openapi.json").status())
+                    .as("nor an API document").isEqualTo(404);
         }
         assertThat(db.count("SELECT count(DISTINCT worker_id) FROM order_transitions WHERE to_status = 'PROCESSED'")).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM order_transitions WHERE to_status = 'PROCESSED' AND worker_id LIKE 'the-worker%'"))

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -128,6 +129,26 @@ class OutboxWorkerTest {
         assertThat(late.deadLetter(stale, "late")).isEmpty();
         assertThat(status(db, id)).isEqualTo("PROCESSED");
         assertThat(completions(db, id)).isEqualTo(1);
+    }
+
+    @Test
+    void a_stale_lock_on_the_last_attempt_dead_letters_the_order_and_counts_it_as_failed() {
+        Db db = new Db(TestDatabase.newDatabase("stale_last"));
+        String id;
+        try (Platform api = Platform.start(config(db, "orders.role", "api"))) {
+            id = new Http(api.baseUrl()).createOrder();
+        }
+        // a worker died during the third and last attempt (orders.retry.max-attempts=3)
+        db.update("UPDATE outbox SET status = 'LOCKED', locked_by = 'dead-worker', locked_at = now() - interval '1 hour'");
+        db.update("UPDATE orders SET status = 'PROCESSING', retry_count = 3, locked_by = 'dead-worker',"
+                + " locked_at = now() - interval '1 hour'");
+        try (Platform worker = Platform.start(config(db, "orders.role", "worker", "orders.retry.max-attempts", "3"))) {
+            Http http = new Http(worker.baseUrl());
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(db, id).equals("FAILED")
+                    && Pattern.compile("(?m)^orders_failed_total\\{[^}]*} 1\\.0$").matcher(http.get("/observe/metrics").body()).find());
+        }
+        assertThat(db.count("SELECT count(*) FROM dlq WHERE order_id = ?::uuid", id)).isEqualTo(1);
+        assertThat(completions(db, id)).isZero();
     }
 
     @Test
