@@ -36,12 +36,13 @@ WITH work AS (
       FROM work
      WHERE o.id = work.order_id AND o.status = 'PROCESSING'
        AND o.locked_by = :wid AND o.retry_count = work.attempt
-    RETURNING o.id, o.retry_count
+    RETURNING o.id, o.retry_count, o.created_at
 ), events AS (
     UPDATE outbox e SET status = 'DONE', done_at = now()
       FROM work JOIN done ON done.id = work.order_id
      WHERE e.id = work.event_id AND e.status <> 'DONE'
+), history AS (
+    INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
+    SELECT id, 'PROCESSING', 'PROCESSED', retry_count, :wid FROM done
 )
-INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
-SELECT id, 'PROCESSING', 'PROCESSED', retry_count, :wid FROM done
-RETURNING order_id;
+SELECT id, extract(epoch FROM now() - created_at) FROM done;
