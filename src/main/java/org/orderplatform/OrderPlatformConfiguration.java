@@ -54,6 +54,7 @@ import java.sql.DriverManager;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Properties;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -140,8 +141,15 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         Role role = settings.choice("orders.role", Role.class);
         if (role != Role.API && Boolean.parseBoolean(settings.string("orders.outbox.notify"))) {
             ProducerTemplate wakeUp = context.createProducerTemplate();
+            Properties listener = new Properties();
+            listener.setProperty("user", dataSource.getUsername());
+            if (dataSource.getPassword() != null) {
+                listener.setProperty("password", dataSource.getPassword());
+            }
+            // named apart from the pool's connections in pg_stat_activity
+            listener.setProperty("ApplicationName", "order-platform-listener");
             context.addService(new OutboxListener(
-                    () -> DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword()),
+                    () -> DriverManager.getConnection(dataSource.getJdbcUrl(), listener),
                     () -> wakeUp.sendBody("direct:outbox-notified", null),
                     settings.longValue("orders.poll.max-backoff-ms", 100)), true, true);
         }
