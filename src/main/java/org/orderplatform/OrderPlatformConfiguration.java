@@ -54,6 +54,7 @@ import java.sql.DriverManager;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.time.Duration;
 import java.util.UUID;
@@ -212,6 +213,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 settings.string("orders.sqs.queue-name"), create,
                 settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200), maxReceiveCount);
         context.addService(new ClientCloser(queues.client()), true, true);
+        checkRedrivePolicy(queues, settings.string("orders.sqs.queue-name"), retryPolicy.maxAttempts());
         Registry registry = context.getRegistry();
         registry.bind("sqsClient", queues.client());
         int redriveAfter = settings.integer("orders.sqs.redrive-after-seconds", 1, 86_400);
@@ -228,6 +230,23 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         // added after the client's closer, so stopped before it: the last deletes go out on the way down
         context.addService(acknowledgement, true, true);
         registry.bind("sqsHealthCheck", new SqsHealthCheck(queues.client(), queues.queueUrl()));
+    }
+
+    /**
+     * The property is checked above; this checks the queue itself, which may have been created with another
+     * maxReceiveCount: every retry is another receive, so a count at or below the attempts would move a
+     * message to the redrive DLQ while its order still has attempts left.
+     */
+    private static void checkRedrivePolicy(SqsQueues queues, String queueName, int maxAttempts) {
+        OptionalInt actual = queues.maxReceiveCount();
+        if (actual.isEmpty()) {
+            LOG.warn("SQS queue {} has no redrive policy: a poison message is received again and again instead of "
+                    + "moving to {}-dlq (see localstack/init-aws.sh)", queueName, queueName);
+        } else if (actual.getAsInt() <= maxAttempts) {
+            throw new IllegalStateException("SQS queue " + queueName + " has maxReceiveCount " + actual.getAsInt()
+                    + " in its redrive policy; it must exceed orders.retry.max-attempts (" + maxAttempts + "): every "
+                    + "retry is another receive of the same message, and SQS would move it to the DLQ too early");
+        }
     }
 
     private static HikariDataSource dataSource(CamelContext context, Settings settings) throws Exception {

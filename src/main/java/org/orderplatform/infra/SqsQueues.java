@@ -16,12 +16,17 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The SQS client and the two queues of the sqs transport: the work queue and its redrive DLQ (the
  * infrastructure DLQ for poison messages, which business reprocessing never touches).
  */
 public final class SqsQueues {
+    /** In the redrive policy's JSON, as a number or a string (SQS and ElasticMQ differ). */
+    private static final Pattern MAX_RECEIVE_COUNT = Pattern.compile("\"maxReceiveCount\"\\s*:\\s*\"?(\\d+)");
     private final SqsClient client;
     private final String queueUrl;
     private final String deadLetterQueueUrl;
@@ -69,6 +74,21 @@ public final class SqsQueues {
             }
             return client.createQueue(CreateQueueRequest.builder().queueName(name).attributes(attributes).build()).queueUrl();
         }
+    }
+
+    /**
+     * The maxReceiveCount of the work queue's redrive policy as the queue has it, which is not necessarily
+     * what orders.sqs.max-receive-count says: a queue created beforehand (LocalStack init script,
+     * Terraform) keeps its own. Empty when the queue has no redrive policy.
+     */
+    public OptionalInt maxReceiveCount() {
+        String policy = client.getQueueAttributes(GetQueueAttributesRequest.builder().queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.REDRIVE_POLICY).build()).attributes().get(QueueAttributeName.REDRIVE_POLICY);
+        if (policy == null || policy.isBlank()) {
+            return OptionalInt.empty();
+        }
+        Matcher m = MAX_RECEIVE_COUNT.matcher(policy);
+        return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
     }
 
     public SqsClient client() {

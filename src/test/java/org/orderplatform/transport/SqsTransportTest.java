@@ -1,6 +1,7 @@
 package org.orderplatform.transport;
 
 import org.junit.jupiter.api.Test;
+import org.orderplatform.infra.EmbeddedSqs;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.Platform;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** What only the sqs transport does, against a real SQS-compatible server (the platform's ElasticMQ). */
@@ -141,6 +143,30 @@ class SqsTransportTest {
                     db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 25 && messages(sqs, queue) == 0
                             && Pattern.compile("(?m)^orders_sqs_deleted_total\\{[^}]*} 25\\.0$")
                                     .matcher(http.get("/observe/metrics").body()).find());
+        }
+    }
+
+    /**
+     * A queue created beforehand keeps its own redrive policy, whatever orders.sqs.max-receive-count says:
+     * one that would move messages to the DLQ before their attempts are spent fails the start.
+     */
+    @Test
+    void a_queue_whose_redrive_policy_ends_before_the_attempts_fails_the_start() {
+        Db db = new Db(TestDatabase.newDatabase("sqs_redrive_policy"));
+        int port = Platform.freePort();
+        EmbeddedSqs server = new EmbeddedSqs("127.0.0.1", port);
+        String endpoint = server.startAndGetEndpoint();
+        try (SqsClient sqs = client(port)) {
+            String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(sqs.createQueue(c -> c.queueName("orders-events-dlq")).queueUrl())
+                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+            sqs.createQueue(c -> c.queueName("orders-events").attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                    "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"2\"}")));
+            assertThatThrownBy(() -> Platform.start(config(db, Platform.freePort(), "orders.role", "worker",
+                    "orders.sqs.endpoint", endpoint, "orders.retry.max-attempts", "3")).close())
+                    .hasMessageContaining("maxReceiveCount 2")
+                    .hasMessageContaining("orders.retry.max-attempts (3)");
+        } finally {
+            server.stop();
         }
     }
 
