@@ -19,7 +19,7 @@ JAR="${BENCH_JAR:-$ROOT/target/order-platform.jar}"
 read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
 
 PHASES="${BENCH_PHASES:-ceiling firstanswer intake drain e2e}"
-PG_PORT="${BENCH_PG_PORT:-55432}"
+PG_PORT="${BENCH_PG_PORT:-15432}"   # below the ephemeral range (32768-60999): no client socket can hold it
 PG_DB=orders_bench
 API_PORT="${BENCH_API_PORT:-18080}"
 WORKER_PORT="${BENCH_WORKER_PORT:-18081}"
