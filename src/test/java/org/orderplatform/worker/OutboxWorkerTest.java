@@ -100,17 +100,23 @@ class OutboxWorkerTest {
         }
     }
 
-    @Test
-    void a_stale_lock_from_a_crashed_worker_is_recovered_and_the_late_worker_cannot_finish() throws Exception {
-        Db db = new Db(TestDatabase.newDatabase("stale"));
+    /** One order accepted by an api, then claimed an hour ago by 'dead-worker' for attempt {@code attempt}. */
+    private static String orderHeldByADeadWorker(Db db, int attempt) {
         String id;
         try (Platform api = Platform.start(config(db, "orders.role", "api"))) {
             id = new Http(api.baseUrl()).createOrder();
         }
-        // a worker claimed it an hour ago and died
         db.update("UPDATE outbox SET status = 'LOCKED', locked_by = 'dead-worker', locked_at = now() - interval '1 hour'");
-        db.update("UPDATE orders SET status = 'PROCESSING', retry_count = 1, locked_by = 'dead-worker',"
-                + " locked_at = now() - interval '1 hour'");
+        db.update("UPDATE orders SET status = 'PROCESSING', retry_count = ?, locked_by = 'dead-worker',"
+                + " locked_at = now() - interval '1 hour'", attempt);
+        return id;
+    }
+
+    @Test
+    void a_stale_lock_from_a_crashed_worker_is_recovered_and_the_late_worker_cannot_finish() throws Exception {
+        Db db = new Db(TestDatabase.newDatabase("stale"));
+        // a worker claimed it an hour ago and died
+        String id = orderHeldByADeadWorker(db, 1);
         try (Platform worker = Platform.start(config(db, "orders.role", "worker", "orders.outbox.lock-timeout-seconds", "5"))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> status(db, id).equals("PROCESSED"));
         }
@@ -134,14 +140,8 @@ class OutboxWorkerTest {
     @Test
     void a_stale_lock_on_the_last_attempt_dead_letters_the_order_and_counts_it_as_failed() {
         Db db = new Db(TestDatabase.newDatabase("stale_last"));
-        String id;
-        try (Platform api = Platform.start(config(db, "orders.role", "api"))) {
-            id = new Http(api.baseUrl()).createOrder();
-        }
         // a worker died during the third and last attempt (orders.retry.max-attempts=3)
-        db.update("UPDATE outbox SET status = 'LOCKED', locked_by = 'dead-worker', locked_at = now() - interval '1 hour'");
-        db.update("UPDATE orders SET status = 'PROCESSING', retry_count = 3, locked_by = 'dead-worker',"
-                + " locked_at = now() - interval '1 hour'");
+        String id = orderHeldByADeadWorker(db, 3);
         try (Platform worker = Platform.start(config(db, "orders.role", "worker", "orders.retry.max-attempts", "3"))) {
             Http http = new Http(worker.baseUrl());
             await().atMost(Duration.ofSeconds(20)).until(() -> status(db, id).equals("FAILED")
