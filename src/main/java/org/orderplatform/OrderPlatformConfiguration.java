@@ -93,7 +93,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 settings.longValue("orders.processing.delay-ms", 0),
                 settings.decimal("orders.processing.failure-probability", 0.0, 1.0));
 
-        if (settings.choice("orders.role", Role.class) == Role.WORKER) {
+        Role role = settings.choice("orders.role", Role.class);
+        if (role == Role.WORKER) {
             // a worker serves no API, so no API document either (it would be an empty one, answered 204)
             context.getRestConfiguration().setApiContextPath(null);
         }
@@ -124,10 +125,10 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("collectProcessed", new CollectProcessed());
         registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy, metrics));
         switch (transport) {
-            case SQS -> bindSqs(context, settings, dataSource, mapper, workStore, workerId, retryPolicy, metrics);
+            case SQS -> bindSqs(context, settings, role, dataSource, mapper, workStore, workerId, retryPolicy, metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
                     settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts()));
-            case OUTBOX -> bindOutbox(context, settings, dataSource);
+            case OUTBOX -> bindOutbox(context, settings, role, dataSource);
         }
         registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",
                 settings.integer("orders.worker.concurrency", 1, 1024)));
@@ -137,9 +138,9 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
      * The outbox wake-up across processes (orders.outbox.notify): intake NOTIFYs after its commit, a worker
      * LISTENs on a connection of its own and wakes its drain.
      */
-    private static void bindOutbox(CamelContext context, Settings settings, HikariDataSource dataSource) throws Exception {
+    private static void bindOutbox(CamelContext context, Settings settings, Role role, HikariDataSource dataSource)
+            throws Exception {
         context.getRegistry().bind("outboxNotifier", new OutboxNotifier(dataSource));
-        Role role = settings.choice("orders.role", Role.class);
         if (role != Role.API && Boolean.parseBoolean(settings.string("orders.outbox.notify"))) {
             ProducerTemplate wakeUp = context.createProducerTemplate();
             Properties listener = new Properties();
@@ -184,10 +185,9 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
      * port so that separate workers can reach it), the queue and its redrive DLQ, the relay and the
      * acknowledgement beans. The aws2-sqs endpoints pick up the bound client.
      */
-    private static void bindSqs(CamelContext context, Settings settings, DataSource dataSource, ObjectMapper mapper,
-                                WorkStore workStore, String workerId, RetryPolicy retryPolicy, OrderMetrics metrics)
-            throws Exception {
-        Role role = settings.choice("orders.role", Role.class);
+    private static void bindSqs(CamelContext context, Settings settings, Role role, DataSource dataSource,
+                                ObjectMapper mapper, WorkStore workStore, String workerId, RetryPolicy retryPolicy,
+                                OrderMetrics metrics) throws Exception {
         String endpoint = settings.optional("orders.sqs.endpoint").orElse(null);
         String accessKey = settings.optional("orders.sqs.access-key").orElse(null);
         boolean create = Boolean.parseBoolean(settings.string("orders.sqs.create-queues"));

@@ -38,7 +38,6 @@ public final class HttpServerGuard implements StartupListener {
     private static final OrderRequestParser CONTENT_TYPES = new OrderRequestParser();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final int port;
-    private boolean installed;
 
     public HttpServerGuard(int port) {
         this.port = port;
@@ -60,21 +59,11 @@ public final class HttpServerGuard implements StartupListener {
     /** The HTTP server listens now, but the routes are not started yet: answer for them from here on. */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        install(context);
-    }
-
-    @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        install(context);
-    }
-
-    private synchronized void install(CamelContext context) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null || installed) {
+        if (router == null) {
             return;
         }
-        installed = true;
         // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
         // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
         // 413 (plain text) came out as Vert.x wrote them. A last catch-all route answers instead: its handler
