@@ -23,11 +23,9 @@ class ApiCrashFaultIT extends FaultTestSupport {
         int orders = 1_000;
         FaultPostgres pg = own(FaultPostgres.startFresh(test));
         Db db = new Db(pg.jdbcUrl());
-        int sqsPort = AppProcess.freePort();
         Map<String, String> api = AppProcess.defaults(pg.jdbcUrl(), "api", "sqs");
-        api.put("orders.sqs.embedded-port", String.valueOf(sqsPort));
         Map<String, String> worker = AppProcess.defaults(pg.jdbcUrl(), "worker", "sqs");
-        worker.put("orders.sqs.endpoint", "http://127.0.0.1:" + sqsPort);
+        AppProcess.shareEmbeddedSqs("sqs", api, worker);
         worker.put("orders.worker.id", test + "-worker");
         // a slow worker, so that events pile up in the queue
         worker.put("orders.processing.delay-ms", "50");

@@ -70,6 +70,19 @@ final class AppProcess implements AutoCloseable {
         return p;
     }
 
+    /** On sqs: the api embeds ElasticMQ on a free port and every worker reaches it there. */
+    @SafeVarargs
+    static void shareEmbeddedSqs(String transport, Map<String, String> api, Map<String, String>... workers) {
+        if (!transport.equals("sqs")) {
+            return;
+        }
+        int port = freePort();
+        api.put("orders.sqs.embedded-port", String.valueOf(port));
+        for (Map<String, String> worker : workers) {
+            worker.put("orders.sqs.endpoint", "http://127.0.0.1:" + port);
+        }
+    }
+
     /** Starts the process and waits until its HTTP server answers. */
     static AppProcess start(String testName, String name, Map<String, String> properties) {
         Path log = Path.of("target", "faults", testName, name + ".log").toAbsolutePath();

@@ -50,12 +50,8 @@ class DatabaseOutageFaultIT extends FaultTestSupport {
         Map<String, String> worker = AppProcess.defaults(pg.jdbcUrl(), "worker", transport);
         worker.put("orders.processing.delay-ms", "20");
         worker.put("orders.worker.id", test + "-worker");
-        if (transport.equals("sqs")) {
-            int sqsPort = AppProcess.freePort();
-            api.put("orders.sqs.embedded-port", String.valueOf(sqsPort));
-            worker.put("orders.sqs.endpoint", "http://127.0.0.1:" + sqsPort);
-            worker.put("orders.sqs.concurrent-consumers", "8");
-        }
+        AppProcess.shareEmbeddedSqs(transport, api, worker);
+        worker.put("orders.sqs.concurrent-consumers", "8");
         AppProcess apiProcess = own(AppProcess.start(test, "api", api));
         if (transport.equals("sqs")) {
             apiProcess.awaitReady();

@@ -44,6 +44,18 @@ abstract class FaultTestSupport {
         }
     }
 
+    /** Waits until a quarter of {@code orders} is PROCESSED at a moment when {@code workerId} holds some: mid-batch. */
+    static void awaitMidBatch(Db db, int orders, String workerId) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20))
+                .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") >= orders / 4
+                        && held(db, workerId) > 0);
+    }
+
+    /** Orders PROCESSING under {@code workerId}'s lease. */
+    static long held(Db db, String workerId) {
+        return db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING' AND locked_by = ?", workerId);
+    }
+
     static long count(Db db, String sql, Object... params) {
         return db.count(sql, params);
     }

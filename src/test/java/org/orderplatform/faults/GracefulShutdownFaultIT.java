@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Fault 5: SIGTERM to a worker process that holds orders mid-batch. Within a bounded time it exits, having
@@ -42,23 +41,17 @@ class GracefulShutdownFaultIT extends FaultTestSupport {
         worker.put("orders.processing.delay-ms", "50");
         worker.put("orders.worker.concurrency", "8");
         worker.put("orders.sqs.concurrent-consumers", "8");
-        if (transport.equals("sqs")) {
-            int sqsPort = AppProcess.freePort();
-            api.put("orders.sqs.embedded-port", String.valueOf(sqsPort));
-            worker.put("orders.sqs.endpoint", "http://127.0.0.1:" + sqsPort);
-        }
+        AppProcess.shareEmbeddedSqs(transport, api, worker);
         String first = test + "-worker-1";
         AppProcess apiProcess = own(AppProcess.start(test, "api", api)).awaitReady();
         worker.put("orders.worker.id", first);
         AppProcess firstWorker = own(AppProcess.start(test, "worker-1", worker)).awaitReady();
 
         OrderLoad load = own(OrderLoad.start(apiProcess.baseUrl(), 8, orders, Duration.ofMinutes(5)));
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20))
-                .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") >= orders / 4
-                        && db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING' AND locked_by = ?", first) > 0);
-        long heldAtSignal = db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING' AND locked_by = ?", first);
+        awaitMidBatch(db, orders, first);
+        long heldAtSignal = held(db, first);
         boolean exited = firstWorker.terminate(STOP_BOUND);
-        long stillProcessing = db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING' AND locked_by = ?", first);
+        long stillProcessing = held(db, first);
         long stillLocked = db.count("SELECT count(*) FROM outbox WHERE status = 'LOCKED' AND locked_by = ?", first);
         LogWindow shutdownLog = LogWindow.of(firstWorker.logLines(), 0, Integer.MAX_VALUE);
 

@@ -38,11 +38,7 @@ class SeveralWorkersFaultIT extends FaultTestSupport {
         Map<String, String> api = AppProcess.defaults(pg.jdbcUrl(), "api", transport);
         Map<String, String> worker = AppProcess.defaults(pg.jdbcUrl(), "worker", transport);
         worker.put("orders.processing.delay-ms", "5");
-        if (transport.equals("sqs")) {
-            int sqsPort = AppProcess.freePort();
-            api.put("orders.sqs.embedded-port", String.valueOf(sqsPort));
-            worker.put("orders.sqs.endpoint", "http://127.0.0.1:" + sqsPort);
-        }
+        AppProcess.shareEmbeddedSqs(transport, api, worker);
         AppProcess apiProcess = own(AppProcess.start(test, "api", api));
         if (transport.equals("sqs")) {
             apiProcess.awaitReady();

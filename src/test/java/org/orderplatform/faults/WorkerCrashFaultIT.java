@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Fault 1: a worker process is killed with {@code kill -9} in the middle of a batch while orders are in
@@ -45,24 +44,16 @@ class WorkerCrashFaultIT extends FaultTestSupport {
         worker.put("orders.processing.failure-probability", String.valueOf(FAILURE_PROBABILITY));
         worker.put("orders.worker.concurrency", "8");
         worker.put("orders.sqs.concurrent-consumers", "8");
-        if (transport.equals("sqs")) {
-            int sqsPort = AppProcess.freePort();
-            api.put("orders.sqs.embedded-port", String.valueOf(sqsPort));
-            worker.put("orders.sqs.endpoint", "http://127.0.0.1:" + sqsPort);
-        }
+        AppProcess.shareEmbeddedSqs(transport, api, worker);
         AppProcess apiProcess = own(AppProcess.start(test, "api", api)).awaitReady();
         worker.put("orders.worker.id", test + "-worker-1");
         AppProcess first = own(AppProcess.start(test, "worker-1", worker)).awaitReady();
 
         OrderLoad load = own(OrderLoad.start(apiProcess.baseUrl(), 8, orders, Duration.ofMinutes(5)));
         // kill it once a quarter is done, at a moment when it holds orders (mid-batch)
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20))
-                .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") >= orders / 4
-                        && db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING' AND locked_by = ?",
-                        test + "-worker-1") > 0);
+        awaitMidBatch(db, orders, test + "-worker-1");
         first.kill();
-        long heldAtKill = db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING' AND locked_by = ?",
-                test + "-worker-1");
+        long heldAtKill = held(db, test + "-worker-1");
         long processedAtKill = db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'");
 
         worker.put("orders.worker.id", test + "-worker-2");

@@ -18,6 +18,27 @@ import static org.awaitility.Awaitility.await;
  */
 class BatchCompletionTest {
 
+    /** 50 ms per order, 8 in parallel, claims of 50: a batch takes long enough to observe. */
+    private static Map<String, String> slowWorkerInBatchesOf50(Db db) {
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.processing.delay-ms", "50");
+        p.put("orders.worker.concurrency", "8");
+        p.put("orders.outbox.batch-size", "50");
+        return p;
+    }
+
+    /** {@code n} PENDING orders with their events, written directly: a backlog the worker finds at once. */
+    private static void backlog(Db db, int n) {
+        db.update("""
+                WITH o AS (
+                    INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
+                    SELECT gen_random_uuid(), 'c-1', 'EUR', '[]'::jsonb, 1, 'PENDING', 'backlog-' || g
+                      FROM generate_series(1, ?) g
+                    RETURNING id, correlation_id)
+                INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+                SELECT id, 'OrderCreated', '{}'::jsonb, correlation_id FROM o""", n);
+    }
+
     /**
      * A worker holds one batch at a time: it claims the next batch only when the previous one is finished,
      * so it never holds more orders than it can process within their lease.
@@ -25,19 +46,9 @@ class BatchCompletionTest {
     @Test
     void a_worker_holds_at_most_one_batch() {
         Db db = new Db(TestDatabase.newDatabase("one_batch"));
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.processing.delay-ms", "50");
-        p.put("orders.worker.concurrency", "8");
-        p.put("orders.outbox.batch-size", "50");
+        Map<String, String> p = slowWorkerInBatchesOf50(db);
         try (Platform app = Platform.start(p)) {
-            db.update("""
-                    WITH o AS (
-                        INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
-                        SELECT gen_random_uuid(), 'c-1', 'EUR', '[]'::jsonb, 1, 'PENDING', 'one-batch-' || g
-                          FROM generate_series(1, 600) g
-                        RETURNING id, correlation_id)
-                    INSERT INTO outbox (order_id, event_type, payload, correlation_id)
-                    SELECT id, 'OrderCreated', '{}'::jsonb, correlation_id FROM o""");
+            backlog(db, 600);
             long[] most = {0};
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 most[0] = Math.max(most[0], db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING'"));
@@ -54,21 +65,11 @@ class BatchCompletionTest {
     @Test
     void a_stopping_worker_finishes_its_batch_and_claims_no_more() {
         Db db = new Db(TestDatabase.newDatabase("stop_batch"));
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.processing.delay-ms", "50");
-        p.put("orders.worker.concurrency", "8");
-        p.put("orders.outbox.batch-size", "50");
+        Map<String, String> p = slowWorkerInBatchesOf50(db);
         p.put("camel.main.shutdownTimeout", "10");
         Platform app = Platform.start(p);
         try {
-            db.update("""
-                    WITH o AS (
-                        INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
-                        SELECT gen_random_uuid(), 'c-1', 'EUR', '[]'::jsonb, 1, 'PENDING', 'stop-' || g
-                          FROM generate_series(1, 3000) g
-                        RETURNING id, correlation_id)
-                    INSERT INTO outbox (order_id, event_type, payload, correlation_id)
-                    SELECT id, 'OrderCreated', '{}'::jsonb, correlation_id FROM o""");
+            backlog(db, 3000);
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") >= 100);
         } finally {
@@ -85,7 +86,6 @@ class BatchCompletionTest {
      * PROCESSING until stale-lock recovery takes them back and runs them again. The lease here is far longer
      * than the test, so only completion can finish them.
      */
-
     @Test
     void a_batch_with_failed_attempts_completes_its_successful_ones() {
         Db db = new Db(TestDatabase.newDatabase("batch_completion"));
