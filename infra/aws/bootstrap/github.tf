@@ -4,6 +4,7 @@
 # The role's permissions name the cluster, services and roles of the main root (infra/aws) by their
 # predictable names (var.name prefix), because that root is applied after this one:
 #   cluster        <name>            services      <name>-api, <name>-worker
+#   task families  <name>-api, <name>-worker
 #   task roles     <name>-api-task, <name>-worker-task       execution role  <name>-task-execution
 
 locals {
@@ -14,6 +15,7 @@ locals {
 
   cluster_name  = var.name
   service_names = ["${var.name}-api", "${var.name}-worker"]
+  task_families = ["${var.name}-api", "${var.name}-worker"]
   passed_roles  = ["${var.name}-api-task", "${var.name}-worker-task", "${var.name}-task-execution"]
 }
 
@@ -107,6 +109,21 @@ data "aws_iam_policy_document" "deploy" {
       "ecs:RegisterTaskDefinition",
     ]
     resources = ["*"]
+  }
+
+  # The workflow registers the new revision with the family's tags (describe --include TAGS); ECS
+  # authorises tags given at creation as ecs:TagResource on the new revision, for this call only.
+  statement {
+    sid       = "TagNewRevisionsOnRegister"
+    effect    = "Allow"
+    actions   = ["ecs:TagResource"]
+    resources = [for family in local.task_families : "arn:${local.partition}:ecs:${var.region}:${local.account_id}:task-definition/${family}:*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ecs:CreateAction"
+      values   = ["RegisterTaskDefinition"]
+    }
   }
 
   # Roll the two services and wait for them to be stable.
