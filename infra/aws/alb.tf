@@ -3,10 +3,6 @@
 
 locals {
   https_enabled = var.certificate_arn != ""
-  alb_ports     = local.https_enabled ? [80, 443] : [80]
-
-  # one ingress rule per (CIDR, port)
-  alb_ingress = { for pair in setproduct(var.allowed_cidrs, local.alb_ports) : "${pair[0]}-${pair[1]}" => { cidr = pair[0], port = pair[1] } }
 }
 
 resource "aws_security_group" "alb" {
@@ -17,15 +13,27 @@ resource "aws_security_group" "alb" {
   tags = { Name = "${var.name}-alb" }
 }
 
-resource "aws_vpc_security_group_ingress_rule" "alb" {
-  for_each = local.alb_ingress
+# one rule per allowed CIDR and port; 443 only when there is an HTTPS listener
+resource "aws_vpc_security_group_ingress_rule" "alb_http" {
+  for_each = toset(var.allowed_cidrs)
 
   security_group_id = aws_security_group.alb.id
-  description       = "HTTP${each.value.port == 443 ? "S" : ""} from ${each.value.cidr}"
+  description       = "HTTP from ${each.value}"
   ip_protocol       = "tcp"
-  from_port         = each.value.port
-  to_port           = each.value.port
-  cidr_ipv4         = each.value.cidr
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = each.value
+}
+
+resource "aws_vpc_security_group_ingress_rule" "alb_https" {
+  for_each = local.https_enabled ? toset(var.allowed_cidrs) : toset([])
+
+  security_group_id = aws_security_group.alb.id
+  description       = "HTTPS from ${each.value}"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = each.value
 }
 
 resource "aws_vpc_security_group_egress_rule" "alb_to_tasks" {
