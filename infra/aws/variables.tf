@@ -40,7 +40,8 @@ variable "vpc_cidr" {
   default     = "10.20.0.0/16"
 
   validation {
-    condition     = can(cidrnetmask(var.vpc_cidr)) && tonumber(split("/", var.vpc_cidr)[1]) <= 20
+    # HCL's && does not short-circuit: both sides must be safe on any string
+    condition     = can(cidrnetmask(var.vpc_cidr)) && can(regex("/([0-9]|1[0-9]|20)$", var.vpc_cidr))
     error_message = "vpc_cidr must be a valid IPv4 CIDR of /20 or larger (four /24 subnets are carved from it)."
   }
 }
