@@ -269,8 +269,9 @@ resource "aws_ecs_service" "api" {
     ignore_changes = [task_definition, desired_count]
   }
 
-  # the target group must belong to a load balancer (through a listener) before a service uses it
-  depends_on = [aws_lb_listener.http, aws_iam_role_policy.execution]
+  # the target group must belong to a load balancer (through a listener) before a service uses it;
+  # the roles' policies must exist before the first task starts (it calls SQS at start)
+  depends_on = [aws_lb_listener.http, aws_iam_role_policy.execution, aws_iam_role_policy.api_task]
 }
 
 resource "aws_ecs_service" "worker" {
@@ -304,5 +305,5 @@ resource "aws_ecs_service" "worker" {
   # Workers validate the schema at start (ORDERS_DB_MIGRATE=false) and fail until the api has
   # migrated it: on the first apply the api service is created (and stable) first, or the worker's
   # circuit breaker would count those failures.
-  depends_on = [aws_ecs_service.api, aws_iam_role_policy.execution]
+  depends_on = [aws_ecs_service.api, aws_iam_role_policy.execution, aws_iam_role_policy.worker_task]
 }
