@@ -14,7 +14,22 @@ locals {
   ecr_repository_name = var.ecr_repository_name != "" ? var.ecr_repository_name : var.name
 }
 
-# Trust for all three roles: ECS tasks of this account, in this region only (confused-deputy guard).
+# Trust of the execution role: the ECS service principal, as AWS documents it for execution roles
+# (the confused-deputy conditions below are documented for task roles only).
+data "aws_iam_policy_document" "ecs_execution_trust" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+# Trust of the two task roles: ECS tasks of this account, in this region only (confused-deputy
+# guard, as the ECS task IAM role documentation recommends).
 data "aws_iam_policy_document" "ecs_tasks_trust" {
   statement {
     effect  = "Allow"
@@ -44,7 +59,7 @@ data "aws_iam_policy_document" "ecs_tasks_trust" {
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-task-execution"
   description        = "ECS agent: pull the ${var.name} image, write its logs, read its two secrets"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
+  assume_role_policy = data.aws_iam_policy_document.ecs_execution_trust.json
 }
 
 data "aws_iam_policy_document" "execution" {
