@@ -110,9 +110,9 @@ variable "rds_free_storage_threshold_gib" {
 }
 
 variable "rds_connections_threshold" {
-  description = "Alarm when DatabaseConnections stays above this for 10 minutes. Each task holds up to ORDERS_DB_POOL_SIZE connections; set this to about 80 % of max_connections of the instance class (about 80 on db.t4g.micro, 180 on db.t4g.small), so new tasks can still connect when the alarm fires."
+  description = "Alarm when DatabaseConnections stays above this for 10 minutes. Each task holds up to ORDERS_DB_POOL_SIZE connections: at the default maximum scale 4 api x 10 + 8 workers x 10 = 120. db.t4g.small allows about 225 (max_connections grows with the class's memory); keep this below that, above your pools' total, so it fires on leaks and outside clients before new tasks are refused."
   type        = number
-  default     = 60
+  default     = 150
 
   validation {
     condition     = var.rds_connections_threshold >= 1 && floor(var.rds_connections_threshold) == var.rds_connections_threshold
@@ -125,12 +125,6 @@ locals {
   # shows when a problem ended. INSUFFICIENT_DATA is not notified: treat_missing_data decides per alarm.
   alarm_actions = [aws_sns_topic.alarms.arn]
 }
-
-# Account and partition for the topic policy's conditions (named for this file, so they cannot clash
-# with data sources of the same type elsewhere in the root).
-data "aws_caller_identity" "observability" {}
-
-data "aws_partition" "observability" {}
 
 # Not encrypted on purpose: CloudWatch alarms and EventBridge cannot publish to a topic encrypted with
 # the AWS-managed alias/aws/sns key (its key policy does not let them use it), and alarm texts carry no
@@ -164,13 +158,13 @@ data "aws_iam_policy_document" "alarms_topic" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.observability.account_id]
+      values   = [local.account_id]
     }
 
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${data.aws_partition.observability.partition}:cloudwatch:${var.region}:${data.aws_caller_identity.observability.account_id}:alarm:${var.name}-*"]
+      values   = ["arn:${local.partition}:cloudwatch:${var.region}:${local.account_id}:alarm:${var.name}-*"]
     }
   }
 
