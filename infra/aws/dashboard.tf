@@ -5,8 +5,8 @@
 # that compares them with what the service publishes, sees every one.
 #
 # The service's metrics: namespace var.metrics_namespace, dimension transport=sqs; counters with Sum
-# per minute, DB-wide gauges with Maximum (every task publishes the same value), timers in
-# milliseconds (the base time unit of Micrometer's CloudWatch registry).
+# per minute, DB-wide gauges with Maximum (every task publishes the same value), timers in seconds
+# (org.orderplatform.observability.CloudWatchMetrics sets that base unit; Micrometer's default is ms).
 #
 # CloudWatch dashboards take no tags (the API has none), so this is the one resource here without.
 
@@ -83,7 +83,7 @@ resource "aws_cloudwatch_dashboard" "main" {
         width  = 12
         height = 6
         properties = {
-          title  = "End-to-end time, intake to PROCESSED or FAILED (ms)"
+          title  = "End-to-end time, intake to PROCESSED or FAILED (s)"
           region = var.region
           view   = "timeSeries"
           period = 60
@@ -92,7 +92,7 @@ resource "aws_cloudwatch_dashboard" "main" {
             [var.metrics_namespace, "orders.end.to.end.max", "transport", "sqs", { stat = "Maximum", label = "slowest" }],
             [var.metrics_namespace, "orders.processing.duration.avg", "transport", "sqs", { stat = "Average", label = "one processing attempt, average" }],
           ]
-          yAxis = { left = { min = 0, label = "ms", showUnits = false } }
+          yAxis = { left = { min = 0, label = "seconds", showUnits = false } }
         }
       },
 
