@@ -315,3 +315,8 @@ resource "aws_cloudwatch_dashboard" "main" {
     ]
   })
 }
+
+output "dashboard_url" {
+  description = "The CloudWatch dashboard in the console (docs/deploy/aws-alarms.md explains each panel)."
+  value       = "https://${var.region}.console.aws.amazon.com/cloudwatch/home?region=${var.region}#dashboards/dashboard/${aws_cloudwatch_dashboard.main.dashboard_name}"
+}

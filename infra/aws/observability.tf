@@ -619,3 +619,8 @@ resource "aws_cloudwatch_metric_alarm" "worker_tasks_below_desired" {
   alarm_actions = local.alarm_actions
   ok_actions    = local.alarm_actions
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm and the ECS task-stopped rule notify: subscribe more endpoints (chat, pager) to it."
+  value       = aws_sns_topic.alarms.arn
+}
