@@ -15,10 +15,9 @@ data "aws_iam_policy_document" "assume_ec2" {
 }
 
 resource "aws_iam_role" "lab" {
-  name                 = "${var.name}-instance"
-  description          = "Order Platform lab instance: SQS for the api and worker containers, its two SSM parameters, Session Manager"
-  assume_role_policy   = data.aws_iam_policy_document.assume_ec2.json
-  max_session_duration = 3600
+  name               = "${var.name}-instance"
+  description        = "Order Platform lab instance: SQS for the api and worker containers, its two SSM parameters, Session Manager"
+  assume_role_policy = data.aws_iam_policy_document.assume_ec2.json
 }
 
 resource "aws_iam_instance_profile" "lab" {

@@ -245,6 +245,10 @@ resource "aws_instance" "lab" {
     Name = var.name
   }
 
+  # The role's policies are separate resources the instance does not otherwise wait for: without this the
+  # first start could find the role without its SQS and SSM rights (prepare.sh would retry, then fail).
+  depends_on = [aws_iam_role_policy.lab, aws_iam_role_policy.ecr_pull, aws_iam_role_policy_attachment.ssm_core]
+
   lifecycle {
     # A new Amazon Linux release must not replace the instance (and its database) on the next apply.
     ignore_changes = [ami]

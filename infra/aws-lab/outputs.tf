@@ -20,6 +20,16 @@ output "dlq_url" {
   value       = aws_sqs_queue.orders_dlq.url
 }
 
+output "queue_arn" {
+  description = "ARN of the work queue (destination of a DLQ redrive)."
+  value       = aws_sqs_queue.orders.arn
+}
+
+output "dlq_arn" {
+  description = "ARN of the SQS dead-letter queue (source of a DLQ redrive: aws sqs start-message-move-task)."
+  value       = aws_sqs_queue.orders_dlq.arn
+}
+
 output "ssm_start_session_command" {
   description = "A shell on the instance through Session Manager (needs the Session Manager plugin of the AWS CLI)."
   value       = "aws ssm start-session --region ${var.region} --target ${aws_instance.lab.id}"
