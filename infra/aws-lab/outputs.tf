@@ -37,7 +37,7 @@ output "ssm_start_session_command" {
 
 output "logs_command" {
   description = "Follow the api and worker logs through Session Manager."
-  value       = "aws ssm start-session --region ${var.region} --target ${aws_instance.lab.id} --document-name AWS-StartInteractiveCommand --parameters '{\"command\":[\"sudo docker compose --project-directory /opt/order-platform logs --follow --tail 100 api worker\"]}'"
+  value       = "aws ssm start-session --region ${var.region} --target ${aws_instance.lab.id} --document-name AWS-StartInteractiveCommand --parameters '{\"command\":[\"sudo docker compose -f /opt/order-platform/compose.yaml logs --follow --tail 100 api worker\"]}'"
 }
 
 output "admin_token_command" {
