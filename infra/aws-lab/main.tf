@@ -245,9 +245,15 @@ resource "aws_instance" "lab" {
     Name = var.name
   }
 
-  # The role's policies are separate resources the instance does not otherwise wait for: without this the
-  # first start could find the role without its SQS and SSM rights (prepare.sh would retry, then fail).
-  depends_on = [aws_iam_role_policy.lab, aws_iam_role_policy.ecr_pull, aws_iam_role_policy_attachment.ssm_core]
+  # Resources the first boot needs that the instance does not otherwise wait for: the egress rule (the security
+  # group starts with none, and the user data installs packages at once) and the role's policies (the first
+  # start reads SSM and SQS).
+  depends_on = [
+    aws_vpc_security_group_egress_rule.all,
+    aws_iam_role_policy.lab,
+    aws_iam_role_policy.ecr_pull,
+    aws_iam_role_policy_attachment.ssm_core,
+  ]
 
   lifecycle {
     # A new Amazon Linux release must not replace the instance (and its database) on the next apply.
