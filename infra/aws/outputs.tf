@@ -16,12 +16,12 @@ output "cluster_name" {
 }
 
 output "api_service_name" {
-  description = "api service (repository variable ECS_SERVICE_API)."
+  description = "api service (repository variable ECS_API_SERVICE)."
   value       = aws_ecs_service.api.name
 }
 
 output "worker_service_name" {
-  description = "worker service (repository variable ECS_SERVICE_WORKER)."
+  description = "worker service (repository variable ECS_WORKER_SERVICE)."
   value       = aws_ecs_service.worker.name
 }
 
