@@ -10,7 +10,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Service;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceHelper;
-import org.flywaydb.core.Flyway;
+import org.apache.camel.component.aws2.sqs.Sqs2Component;
 import org.orderplatform.api.HttpRequests;
 import org.orderplatform.api.HttpResponses;
 import org.orderplatform.api.OrderRequestParser;
@@ -18,6 +18,7 @@ import org.orderplatform.api.OrderStore;
 import org.orderplatform.domain.RetryPolicy;
 import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.RouteSelection.Transport;
+import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.EmbeddedDatabase;
 import org.orderplatform.infra.EmbeddedSqs;
 import org.orderplatform.infra.SqsQueues;
@@ -36,9 +37,11 @@ import org.orderplatform.transport.OutboxListener;
 import org.orderplatform.transport.OutboxNotifier;
 import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.orderplatform.infra.HttpServerGuard;
 import org.orderplatform.infra.PollFailures;
+import org.orderplatform.infra.Schema;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.worker.CollectProcessed;
 import org.orderplatform.worker.OrderWorker;
@@ -77,8 +80,14 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         HttpServerGuard.checkPortFree(httpPort);
         context.addStartupListener(new HttpServerGuard(httpPort));
 
-        HikariDataSource dataSource = dataSource(context, settings);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        // off on AWS: a task must fail rather than keep orders on its own disk or in its own memory
+        boolean embedded = settings.flag("orders.embedded.enabled");
+        HikariDataSource dataSource = dataSource(context, settings, embedded);
+        if (settings.flag("orders.db.migrate")) {
+            Schema.migrate(dataSource);
+        } else {
+            Schema.checkMigrated(dataSource);
+        }
 
         String workerId = settings.optional("orders.worker.id").orElseGet(OrderPlatformConfiguration::newWorkerId);
         LOG.info("Worker id {}", workerId);
@@ -125,7 +134,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("collectProcessed", new CollectProcessed());
         registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy, metrics));
         switch (transport) {
-            case SQS -> bindSqs(context, settings, role, dataSource, mapper, workStore, workerId, retryPolicy, metrics);
+            case SQS -> bindSqs(context, settings, role, embedded, dataSource, mapper, workStore, workerId, retryPolicy,
+                    metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
                     settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts()));
             case OUTBOX -> bindOutbox(context, settings, role, dataSource);
@@ -185,16 +195,17 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
      * port so that separate workers can reach it), the queue and its redrive DLQ, the relay and the
      * acknowledgement beans. The aws2-sqs endpoints pick up the bound client.
      */
-    private static void bindSqs(CamelContext context, Settings settings, Role role, DataSource dataSource,
+    private static void bindSqs(CamelContext context, Settings settings, Role role, boolean embedded, DataSource dataSource,
                                 ObjectMapper mapper, WorkStore workStore, String workerId, RetryPolicy retryPolicy,
                                 OrderMetrics metrics) throws Exception {
         String endpoint = settings.optional("orders.sqs.endpoint").orElse(null);
         String accessKey = settings.optional("orders.sqs.access-key").orElse(null);
         boolean create = Boolean.parseBoolean(settings.string("orders.sqs.create-queues"));
-        if (endpoint == null) {
+        if (endpoint == null && embedded) {
             if (role == Role.WORKER) {
                 throw new IllegalStateException("orders.role=worker with orders.transport=sqs needs orders.sqs.endpoint "
-                        + "(the embedded SQS runs in the api process, e.g. http://127.0.0.1:9324)");
+                        + "(the embedded SQS runs in the api process, e.g. http://127.0.0.1:9324), or "
+                        + "orders.embedded.enabled=false to use AWS's own SQS endpoint for orders.sqs.region");
             }
             EmbeddedSqs sqs = new EmbeddedSqs("127.0.0.1", settings.integer("orders.sqs.embedded-port", 1, 65535));
             endpoint = sqs.startAndGetEndpoint();
@@ -208,14 +219,19 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                     + "orders.retry.max-attempts (" + retryPolicy.maxAttempts() + "): every business retry is another "
                     + "receive of the same message, and the redrive policy would move it to the DLQ too early");
         }
-        SqsQueues queues = SqsQueues.connect(endpoint, settings.string("orders.sqs.region"),
-                accessKey, settings.optional("orders.sqs.secret-key").orElse("embedded"),
-                settings.string("orders.sqs.queue-name"), create,
+        // endpoint still null here: AWS itself (embedded servers off), its endpoint resolved from the region
+        AwsAccess access = AwsAccess.of(endpoint, settings.optional("orders.sqs.region").orElse(null), accessKey,
+                settings.optional("orders.sqs.secret-key").orElse("embedded"), new DefaultAwsRegionProviderChain());
+        LOG.info("SQS: {} in {}", access.aws() ? "AWS" : access.endpoint(), access.region());
+        SqsQueues queues = SqsQueues.connect(access, settings.string("orders.sqs.queue-name"), create,
                 settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200), maxReceiveCount);
         context.addService(new ClientCloser(queues.client()), true, true);
         checkRedrivePolicy(queues, settings.string("orders.sqs.queue-name"), retryPolicy.maxAttempts());
         Registry registry = context.getRegistry();
         registry.bind("sqsClient", queues.client());
+        // the aws2-sqs endpoints take the URL looked up above: without it each endpoint finds the queue with
+        // ListQueues, an IAM action that cannot be limited to the two queues' ARNs
+        context.getComponent("aws2-sqs", Sqs2Component.class).getConfiguration().setQueueUrl(queues.queueUrl());
         int redriveAfter = settings.integer("orders.sqs.redrive-after-seconds", 1, 86_400);
         int visibility = settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200);
         long maxRetryDelaySeconds = (retryPolicy.maxDelayMs() + 999) / 1000;
@@ -249,8 +265,13 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         }
     }
 
-    private static HikariDataSource dataSource(CamelContext context, Settings settings) throws Exception {
+    private static HikariDataSource dataSource(CamelContext context, Settings settings, boolean embeddedEnabled) throws Exception {
         String url = settings.optional("orders.db.url").orElse(null);
+        if (url == null && !embeddedEnabled) {
+            throw new IllegalStateException("orders.db.url (ORDERS_DB_URL) is empty and orders.embedded.enabled=false: "
+                    + "set it to the database's JDBC URL (jdbc:postgresql://<host>:5432/<database>); no embedded "
+                    + "PostgreSQL is started in its place");
+        }
         if (url == null) {
             EmbeddedDatabase embedded = new EmbeddedDatabase(
                     Path.of(settings.string("orders.db.embedded.data-dir")),
