@@ -22,11 +22,14 @@ import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.EmbeddedDatabase;
 import org.orderplatform.infra.EmbeddedSqs;
 import org.orderplatform.infra.SqsQueues;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.orderplatform.observability.BacklogSampler;
+import org.orderplatform.observability.CloudWatchMetrics;
 import org.orderplatform.observability.DatabaseHealthCheck;
 import org.orderplatform.observability.OrderMetrics;
 import org.orderplatform.observability.Retention;
@@ -38,6 +41,7 @@ import org.orderplatform.transport.OutboxNotifier;
 import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.orderplatform.infra.HttpServerGuard;
 import org.orderplatform.infra.PollFailures;
@@ -57,6 +61,7 @@ import java.sql.DriverManager;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.time.Duration;
@@ -108,7 +113,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             context.getRestConfiguration().setApiContextPath(null);
         }
         Transport transport = settings.choice("orders.transport", Transport.class);
-        OrderMetrics metrics = new OrderMetrics(meterRegistry(registry), transport.name().toLowerCase());
+        OrderMetrics metrics = new OrderMetrics(orderMeterRegistry(context, settings), transport.name().toLowerCase());
         registry.bind("orderMetrics", metrics);
         registry.bind("backlogSampler", new BacklogSampler(dataSource, metrics));
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
@@ -177,6 +182,44 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                     + "run only: {}", token);
             return token;
         });
+    }
+
+    /**
+     * Where OrderMetrics registers: the Prometheus registry Camel serves, and with
+     * orders.metrics.cloudwatch.enabled also the CloudWatch one, through a composite used by OrderMetrics only
+     * (Camel's and the JVM's meters stay on Prometheus). A CloudWatchAsyncClient bound as
+     * {@code cloudWatchClient} before the start (a test's recorder) is used instead of one for AWS.
+     */
+    private static MeterRegistry orderMeterRegistry(CamelContext context, Settings settings) throws Exception {
+        Registry registry = context.getRegistry();
+        MeterRegistry prometheus = meterRegistry(registry);
+        if (!settings.flag("orders.metrics.cloudwatch.enabled")) {
+            return prometheus;
+        }
+        String key = "orders.metrics.cloudwatch.step";
+        Duration step;
+        try {
+            step = Duration.parse(settings.string(key));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalStateException("property " + key + " must be an ISO-8601 duration such as PT1M, was '"
+                    + settings.string(key) + "'");
+        }
+        CloudWatchAsyncClient client = registry.lookupByNameAndType("cloudWatchClient", CloudWatchAsyncClient.class);
+        boolean own = client == null;
+        if (own) {
+            // AWS itself, in the region SQS uses; credentials from the default chain (the task role)
+            AwsAccess access = AwsAccess.of(null, settings.optional("orders.sqs.region").orElse(null),
+                    settings.optional("orders.sqs.access-key").orElse(null),
+                    settings.optional("orders.sqs.secret-key").orElse(null), new DefaultAwsRegionProviderChain());
+            client = CloudWatchAsyncClient.builder().region(access.region()).credentialsProvider(access.credentials())
+                    .build();
+        }
+        String namespace = settings.string("orders.metrics.cloudwatch.namespace");
+        MeterRegistry cloudWatch = CloudWatchMetrics.registry(namespace, step, client);
+        LOG.info("Publishing orders.* metrics to CloudWatch namespace {} every {}", namespace, step);
+        // stopped after the routes: closing the registry publishes the last step
+        context.addService(new MetricsPublisher(cloudWatch, own ? client : null), true, true);
+        return new CompositeMeterRegistry(Clock.SYSTEM, List.of(prometheus, cloudWatch));
     }
 
     /** The registry Camel serves at /observe/metrics: the one camel.metrics created, or a new one it will reuse. */
@@ -330,6 +373,21 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         @Override
         public void stop() {
             client.close();
+        }
+    }
+
+    /** Publishes the last step of the CloudWatch metrics when Camel stops, then closes the client it built. */
+    private record MetricsPublisher(MeterRegistry registry, CloudWatchAsyncClient client) implements Service {
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+            registry.close();
+            if (client != null) {
+                client.close();
+            }
         }
     }
 
