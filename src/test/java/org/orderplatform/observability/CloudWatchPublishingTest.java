@@ -49,6 +49,25 @@ class CloudWatchPublishingTest {
         assertThat(cloudWatch.closed()).as("a client the application did not build is not its to close").isFalse();
     }
 
+    /**
+     * No client bound: the application builds a CloudWatch client for AWS (region eu-west-1, default credentials
+     * chain), which this machine cannot reach. It starts, and a failed last publication neither fails nor hangs
+     * the stop.
+     */
+    @Test
+    void with_aws_out_of_reach_the_application_still_starts_and_stops() {
+        Db db = new Db(TestDatabase.newDatabase("cloudwatch_unreachable"));
+        Map<String, String> p = Platform.defaults(db.url());
+        p.put("orders.metrics.cloudwatch.enabled", "true");
+        p.put("orders.sqs.region", "eu-west-1");
+        Platform platform = Platform.start(p);
+        new Http(platform.baseUrl()).createOrder();
+        long started = System.nanoTime();
+        platform.close();
+        assertThat(platform.context().getStatus().isStopped()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(40));
+    }
+
     @Test
     void off_by_default() {
         Db db = new Db(TestDatabase.newDatabase("cloudwatch_off"));
