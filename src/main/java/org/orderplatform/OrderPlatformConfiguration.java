@@ -10,7 +10,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Service;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceHelper;
-import org.flywaydb.core.Flyway;
+import org.apache.camel.component.aws2.sqs.Sqs2Component;
 import org.orderplatform.api.HttpRequests;
 import org.orderplatform.api.HttpResponses;
 import org.orderplatform.api.OrderRequestParser;
@@ -18,14 +18,18 @@ import org.orderplatform.api.OrderStore;
 import org.orderplatform.domain.RetryPolicy;
 import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.RouteSelection.Transport;
+import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.EmbeddedDatabase;
 import org.orderplatform.infra.EmbeddedSqs;
 import org.orderplatform.infra.SqsQueues;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.orderplatform.observability.BacklogSampler;
+import org.orderplatform.observability.CloudWatchMetrics;
 import org.orderplatform.observability.DatabaseHealthCheck;
 import org.orderplatform.observability.OrderMetrics;
 import org.orderplatform.observability.Retention;
@@ -36,9 +40,12 @@ import org.orderplatform.transport.OutboxListener;
 import org.orderplatform.transport.OutboxNotifier;
 import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.orderplatform.infra.HttpServerGuard;
 import org.orderplatform.infra.PollFailures;
+import org.orderplatform.infra.Schema;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.worker.CollectProcessed;
 import org.orderplatform.worker.OrderWorker;
@@ -54,6 +61,7 @@ import java.sql.DriverManager;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.time.Duration;
@@ -77,8 +85,14 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         HttpServerGuard.checkPortFree(httpPort);
         context.addStartupListener(new HttpServerGuard(httpPort));
 
-        HikariDataSource dataSource = dataSource(context, settings);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        // off on AWS: a task must fail rather than keep orders on its own disk or in its own memory
+        boolean embedded = settings.flag("orders.embedded.enabled");
+        HikariDataSource dataSource = dataSource(context, settings, embedded);
+        if (settings.flag("orders.db.migrate")) {
+            Schema.migrate(dataSource);
+        } else {
+            Schema.checkMigrated(dataSource);
+        }
 
         String workerId = settings.optional("orders.worker.id").orElseGet(OrderPlatformConfiguration::newWorkerId);
         LOG.info("Worker id {}", workerId);
@@ -99,7 +113,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             context.getRestConfiguration().setApiContextPath(null);
         }
         Transport transport = settings.choice("orders.transport", Transport.class);
-        OrderMetrics metrics = new OrderMetrics(meterRegistry(registry), transport.name().toLowerCase());
+        OrderMetrics metrics = new OrderMetrics(orderMeterRegistry(context, settings), transport.name().toLowerCase());
         registry.bind("orderMetrics", metrics);
         registry.bind("backlogSampler", new BacklogSampler(dataSource, metrics));
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
@@ -125,7 +139,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("collectProcessed", new CollectProcessed());
         registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy, metrics));
         switch (transport) {
-            case SQS -> bindSqs(context, settings, role, dataSource, mapper, workStore, workerId, retryPolicy, metrics);
+            case SQS -> bindSqs(context, settings, role, embedded, dataSource, mapper, workStore, workerId, retryPolicy,
+                    metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
                     settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts()));
             case OUTBOX -> bindOutbox(context, settings, role, dataSource);
@@ -169,6 +184,44 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         });
     }
 
+    /**
+     * Where OrderMetrics registers: the Prometheus registry Camel serves, and with
+     * orders.metrics.cloudwatch.enabled also the CloudWatch one, through a composite used by OrderMetrics only
+     * (Camel's and the JVM's meters stay on Prometheus). A CloudWatchAsyncClient bound as
+     * {@code cloudWatchClient} before the start (a test's recorder) is used instead of one for AWS.
+     */
+    private static MeterRegistry orderMeterRegistry(CamelContext context, Settings settings) throws Exception {
+        Registry registry = context.getRegistry();
+        MeterRegistry prometheus = meterRegistry(registry);
+        if (!settings.flag("orders.metrics.cloudwatch.enabled")) {
+            return prometheus;
+        }
+        String key = "orders.metrics.cloudwatch.step";
+        Duration step;
+        try {
+            step = Duration.parse(settings.string(key));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalStateException("property " + key + " must be an ISO-8601 duration such as PT1M, was '"
+                    + settings.string(key) + "'");
+        }
+        CloudWatchAsyncClient client = registry.lookupByNameAndType("cloudWatchClient", CloudWatchAsyncClient.class);
+        boolean own = client == null;
+        if (own) {
+            // AWS itself, in the region SQS uses; credentials from the default chain (the task role)
+            AwsAccess access = AwsAccess.of(null, settings.optional("orders.sqs.region").orElse(null),
+                    settings.optional("orders.sqs.access-key").orElse(null),
+                    settings.optional("orders.sqs.secret-key").orElse(null), new DefaultAwsRegionProviderChain());
+            client = CloudWatchAsyncClient.builder().region(access.region()).credentialsProvider(access.credentials())
+                    .build();
+        }
+        String namespace = settings.string("orders.metrics.cloudwatch.namespace");
+        MeterRegistry cloudWatch = CloudWatchMetrics.registry(namespace, step, client);
+        LOG.info("Publishing orders.* metrics to CloudWatch namespace {} every {}", namespace, step);
+        // stopped after the routes: closing the registry publishes the last step
+        context.addService(new MetricsPublisher(cloudWatch, own ? client : null), true, true);
+        return new CompositeMeterRegistry(Clock.SYSTEM, List.of(prometheus, cloudWatch));
+    }
+
     /** The registry Camel serves at /observe/metrics: the one camel.metrics created, or a new one it will reuse. */
     private static MeterRegistry meterRegistry(Registry registry) {
         MeterRegistry existing = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
@@ -185,16 +238,17 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
      * port so that separate workers can reach it), the queue and its redrive DLQ, the relay and the
      * acknowledgement beans. The aws2-sqs endpoints pick up the bound client.
      */
-    private static void bindSqs(CamelContext context, Settings settings, Role role, DataSource dataSource,
+    private static void bindSqs(CamelContext context, Settings settings, Role role, boolean embedded, DataSource dataSource,
                                 ObjectMapper mapper, WorkStore workStore, String workerId, RetryPolicy retryPolicy,
                                 OrderMetrics metrics) throws Exception {
         String endpoint = settings.optional("orders.sqs.endpoint").orElse(null);
         String accessKey = settings.optional("orders.sqs.access-key").orElse(null);
         boolean create = Boolean.parseBoolean(settings.string("orders.sqs.create-queues"));
-        if (endpoint == null) {
+        if (endpoint == null && embedded) {
             if (role == Role.WORKER) {
                 throw new IllegalStateException("orders.role=worker with orders.transport=sqs needs orders.sqs.endpoint "
-                        + "(the embedded SQS runs in the api process, e.g. http://127.0.0.1:9324)");
+                        + "(the embedded SQS runs in the api process, e.g. http://127.0.0.1:9324), or "
+                        + "orders.embedded.enabled=false to use AWS's own SQS endpoint for orders.sqs.region");
             }
             EmbeddedSqs sqs = new EmbeddedSqs("127.0.0.1", settings.integer("orders.sqs.embedded-port", 1, 65535));
             endpoint = sqs.startAndGetEndpoint();
@@ -208,14 +262,19 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                     + "orders.retry.max-attempts (" + retryPolicy.maxAttempts() + "): every business retry is another "
                     + "receive of the same message, and the redrive policy would move it to the DLQ too early");
         }
-        SqsQueues queues = SqsQueues.connect(endpoint, settings.string("orders.sqs.region"),
-                accessKey, settings.optional("orders.sqs.secret-key").orElse("embedded"),
-                settings.string("orders.sqs.queue-name"), create,
+        // endpoint still null here: AWS itself (embedded servers off), its endpoint resolved from the region
+        AwsAccess access = AwsAccess.of(endpoint, settings.optional("orders.sqs.region").orElse(null), accessKey,
+                settings.optional("orders.sqs.secret-key").orElse("embedded"), new DefaultAwsRegionProviderChain());
+        LOG.info("SQS: {} in {}", access.aws() ? "AWS" : access.endpoint(), access.region());
+        SqsQueues queues = SqsQueues.connect(access, settings.string("orders.sqs.queue-name"), create,
                 settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200), maxReceiveCount);
         context.addService(new ClientCloser(queues.client()), true, true);
         checkRedrivePolicy(queues, settings.string("orders.sqs.queue-name"), retryPolicy.maxAttempts());
         Registry registry = context.getRegistry();
         registry.bind("sqsClient", queues.client());
+        // the aws2-sqs endpoints take the URL looked up above: without it each endpoint finds the queue with
+        // ListQueues, an IAM action that cannot be limited to the two queues' ARNs
+        context.getComponent("aws2-sqs", Sqs2Component.class).getConfiguration().setQueueUrl(queues.queueUrl());
         int redriveAfter = settings.integer("orders.sqs.redrive-after-seconds", 1, 86_400);
         int visibility = settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200);
         long maxRetryDelaySeconds = (retryPolicy.maxDelayMs() + 999) / 1000;
@@ -249,8 +308,13 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         }
     }
 
-    private static HikariDataSource dataSource(CamelContext context, Settings settings) throws Exception {
+    private static HikariDataSource dataSource(CamelContext context, Settings settings, boolean embeddedEnabled) throws Exception {
         String url = settings.optional("orders.db.url").orElse(null);
+        if (url == null && !embeddedEnabled) {
+            throw new IllegalStateException("orders.db.url (ORDERS_DB_URL) is empty and orders.embedded.enabled=false: "
+                    + "set it to the database's JDBC URL (jdbc:postgresql://<host>:5432/<database>); no embedded "
+                    + "PostgreSQL is started in its place");
+        }
         if (url == null) {
             EmbeddedDatabase embedded = new EmbeddedDatabase(
                     Path.of(settings.string("orders.db.embedded.data-dir")),
@@ -309,6 +373,21 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         @Override
         public void stop() {
             client.close();
+        }
+    }
+
+    /** Publishes the last step of the CloudWatch metrics when Camel stops, then closes the client it built. */
+    private record MetricsPublisher(MeterRegistry registry, CloudWatchAsyncClient client) implements Service {
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+            registry.close();
+            if (client != null) {
+                client.close();
+            }
         }
     }
 

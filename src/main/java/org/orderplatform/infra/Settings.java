@@ -24,6 +24,15 @@ public final class Settings {
         return optional(key).orElseThrow(() -> new IllegalStateException("property " + key + " is not set"));
     }
 
+    /** true or false, nothing else: a typo must not quietly mean false. */
+    public boolean flag(String key) {
+        String value = string(key);
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalStateException("property " + key + " must be true or false, was '" + value + "'");
+    }
+
     public int integer(String key, int min, int max) {
         long value = parse(key, Long::parseLong);
         if (value < min || value > max) {

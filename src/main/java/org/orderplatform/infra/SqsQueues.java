@@ -1,20 +1,13 @@
 package org.orderplatform.infra;
 
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
-import java.net.URI;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -38,21 +31,12 @@ public final class SqsQueues {
     }
 
     /**
-     * A client for {@code endpoint} (ElasticMQ, LocalStack or AWS). With {@code accessKey} null, credentials
-     * come from the standard AWS chain, and requests go unsigned when it has none. Creates the queues when
-     * {@code create} and they are missing.
+     * Connects to the queues {@code access} names (the embedded ElasticMQ, LocalStack, or AWS itself), creating
+     * them when {@code create} and they are missing.
      */
-    public static SqsQueues connect(String endpoint, String region, String accessKey, String secretKey,
-                                    String queueName, boolean create, int visibilityTimeoutSeconds, int maxReceiveCount) {
-        AwsCredentialsProvider credentials = accessKey != null
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey == null ? "" : secretKey))
-                : AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
-                        AnonymousCredentialsProvider.create());
-        SqsClient client = SqsClient.builder()
-                .region(Region.of(region))
-                .endpointOverride(URI.create(endpoint))
-                .credentialsProvider(credentials)
-                .build();
+    public static SqsQueues connect(AwsAccess access, String queueName, boolean create, int visibilityTimeoutSeconds,
+                                    int maxReceiveCount) {
+        SqsClient client = client(access);
         String dlqName = queueName + "-dlq";
         String dlqUrl = url(client, dlqName, create, Map.of());
         String dlqArn = client.getQueueAttributes(GetQueueAttributesRequest.builder().queueUrl(dlqUrl)
@@ -62,6 +46,18 @@ public final class SqsQueues {
                 QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeoutSeconds),
                 QueueAttributeName.REDRIVE_POLICY, redrive));
         return new SqsQueues(client, url, dlqUrl);
+    }
+
+    /**
+     * The SQS client: with an endpoint override for ElasticMQ or LocalStack; without one for AWS, where the SDK
+     * resolves the regional endpoint (and its FIPS or dual-stack variants when the environment asks for them).
+     */
+    public static SqsClient client(AwsAccess access) {
+        SqsClientBuilder builder = SqsClient.builder().region(access.region()).credentialsProvider(access.credentials());
+        if (access.endpoint() != null) {
+            builder.endpointOverride(access.endpoint());
+        }
+        return builder.build();
     }
 
     private static String url(SqsClient client, String name, boolean create, Map<QueueAttributeName, String> attributes) {

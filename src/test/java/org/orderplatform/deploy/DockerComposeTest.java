@@ -64,7 +64,13 @@ class DockerComposeTest {
             assertThat(env).containsEntry("ORDERS_TRANSPORT", "sqs").containsEntry("ORDERS_SQS_CREATE_QUEUES", "false");
             assertThat(env.get("ORDERS_SQS_ENDPOINT").toString()).isEqualTo("http://localstack:4566");
             assertThat(env.get("ORDERS_DB_URL").toString()).startsWith("jdbc:postgresql://postgres:5432/");
+            assertThat(env).as("%s: no embedded database or SQS inside a container", name)
+                    .containsEntry("ORDERS_EMBEDDED_ENABLED", "false");
         }
+        assertThat(((Map<String, Object>) service(compose, "api").get("environment")).get("ORDERS_DB_MIGRATE"))
+                .as("the api migrates").isNotEqualTo("false");
+        assertThat(((Map<String, Object>) service(compose, "worker").get("environment")))
+                .as("the worker only checks the schema").containsEntry("ORDERS_DB_MIGRATE", "false");
         assertThat(((Map<String, Object>) service(compose, "api").get("environment")).get("ORDERS_ROLE")).isEqualTo("api");
         assertThat(((Map<String, Object>) service(compose, "worker").get("environment")).get("ORDERS_ROLE")).isEqualTo("worker");
     }

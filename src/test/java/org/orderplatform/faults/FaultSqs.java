@@ -2,6 +2,7 @@ package org.orderplatform.faults;
 
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.SqsQueues;
 
 /**
@@ -20,7 +21,7 @@ final class FaultSqs implements AutoCloseable {
     void start() {
         server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port).start();
         server.waitUntilStarted();
-        try (var client = SqsQueues.connect(endpoint(), "us-east-1", "x", "x", "orders-events", true,
+        try (var client = SqsQueues.connect(AwsAccess.of(endpoint(), "us-east-1", "x", "x", null), "orders-events", true,
                 VISIBILITY_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT).client()) {
             client.listQueues();
         }

@@ -44,7 +44,13 @@ public final class Platform implements AutoCloseable {
     }
 
     public static Platform start(Map<String, String> properties) {
+        return start(properties, Map.of());
+    }
+
+    /** With {@code beans} bound in the registry before the application configures itself (test doubles). */
+    public static Platform start(Map<String, String> properties, Map<String, Object> beans) {
         Main main = OrderPlatformApplication.create();
+        beans.forEach(main::bind);
         Properties overrides = new Properties();
         overrides.putAll(properties);
         main.setOverrideProperties(overrides);
