@@ -23,7 +23,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Two things platform-http-vertx does not do for us: it only warns when its port is taken (the process
+ * The service's HTTP edge, in front of every route. Every request first passes {@link #entry}: nothing from the
+ * query string or a form body may pass for a request header. Then two things platform-http-vertx does not do for us: it only warns when its port is taken (the process
  * would run with no API), and its own 404/405/413 answers are HTML, empty or plain text. This fails the
  * start on a taken port and makes those answers JSON errors like every other, with an X-Correlation-Id.
  * While the context starts or stops, such a request gets a 503: the routes are not there yet, or any more.
@@ -64,6 +65,7 @@ public final class HttpServerGuard implements StartupListener {
         if (router == null) {
             return;
         }
+        router.route().order(Integer.MIN_VALUE).handler(HttpServerGuard::entry);
         // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
         // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
         // 413 (plain text) came out as Vert.x wrote them. A last catch-all route answers instead: its handler
@@ -81,6 +83,33 @@ public final class HttpServerGuard implements StartupListener {
             }
         });
         fallback.failureHandler(HttpServerGuard::failed);
+    }
+
+    /**
+     * The first handler of every request, for every route present and future. platform-http copies the decoded
+     * query parameters, and the fields of a form body, into the message headers beside the request's own
+     * headers, so {@code ?Authorization=...} would authenticate and {@code ?Content-Type=...} would pass for
+     * the content type. Here the query parameters are emptied before Camel copies them (routes read the query
+     * from the raw query string, {@code CamelHttpRawQuery}), and form bodies are refused: the API takes JSON only.
+     */
+    private static void entry(RoutingContext ctx) {
+        // decoded once, here, and cached by the routing context: Camel reads this very map
+        ctx.queryParams().clear();
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && isForm(contentType)) {
+            try {
+                CONTENT_TYPES.checkContentType(contentType);
+            } catch (ApiException refused) {
+                json(ctx, refused.status(), refused.code(), refused.getMessage());
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private static boolean isForm(String contentType) {
+        String type = contentType.strip().toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
     }
 
     private static void unmatched(RoutingContext ctx, VertxPlatformHttpRouter router, Route fallback) {

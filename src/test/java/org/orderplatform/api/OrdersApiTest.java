@@ -437,6 +437,49 @@ class OrdersApiTest {
         assertThat(encoded.json()).hasSize(2);
     }
 
+    @Test
+    void nothing_in_the_query_string_or_a_form_body_acts_as_a_request_header() {
+        // platform-http copies decoded query parameters (and form fields) into the message headers, where
+        // they would pass for the request's own headers
+        Http anonymous = Http.anonymous(api.baseUrl());
+        Http.Response dlq = anonymous.get("/dlq?Authorization=Bearer%20" + Http.ADMIN_TOKEN);
+        assertThat(dlq.status()).as(dlq.body()).isEqualTo(401);
+        assertThat(dlq.json().get("error").asText()).isEqualTo("unauthorized");
+
+        String id = http.createOrder();
+        deadLetter(id, "2026-01-01T00:00:00Z", "boom");
+        Http.Response formAuth = anonymous.post("/dlq/" + id + "/reprocess", "application/x-www-form-urlencoded",
+                "Authorization=Bearer%20" + Http.ADMIN_TOKEN);
+        assertThat(formAuth.status()).as(formAuth.body()).isIn(401, 415);
+        assertThat(dlqCount(db, id)).as("a form field is no Authorization header").isEqualTo(1);
+
+        long before = db.storedRows();
+        Reply noType = send(Req.post("/orders?Content-Type=application%2Fjson", null, Http.VALID_ORDER));
+        assertErrorBody(noType, 415, "unsupported_media_type", "Content-Type");
+        assertThat(db.storedRows()).isEqualTo(before);
+
+        Reply first = send(Req.post("/orders?Idempotency-Key=query-key-1&X-Correlation-Id=from-the-query",
+                "application/json", Http.VALID_ORDER));
+        Reply second = send(Req.post("/orders?Idempotency-Key=query-key-1&X-Correlation-Id=from-the-query",
+                "application/json", Http.VALID_ORDER));
+        assertThat(first.status()).as(first.text()).isEqualTo(202);
+        assertThat(second.status()).as(second.text()).isEqualTo(202);
+        assertThat(second.header("Idempotent-Replayed")).as("the query's key is ignored").isNull();
+        assertThat(second.json().get("orderId").asText()).isNotEqualTo(first.json().get("orderId").asText());
+        assertThat(first.header("X-Correlation-Id")).matches(UUID_TEXT);
+        assertThat(db.count("SELECT count(*) FROM idempotency_keys WHERE key = 'query-key-1'")).isZero();
+
+        // Camel's own headers steer the response (status, content type, path): none may come from a client
+        Reply camel = send(Req.get("/orders/" + id + "?CamelHttpResponseCode=299&CamelHttpPath=/dlq"
+                + "&Content-Type=text/html&Location=http://evil.example"));
+        assertThat(camel.status()).as(camel.text()).isEqualTo(200);
+        assertThat(camel.header("Content-Type")).startsWith("application/json");
+        assertThat(camel.headers()).doesNotContainKey("location");
+        assertThat(camel.json().get("id").asText()).isEqualTo(id);
+        Reply camelHeader = send(Req.get("/orders/" + id).header("CamelHttpResponseCode", "299"));
+        assertThat(camelHeader.status()).as(camelHeader.text()).isEqualTo(200);
+    }
+
     // ------------------------------------------------------------------------------------------------
     // X-Correlation-Id: kept when safe, otherwise replaced by a generated id; never echoed raw
     // ------------------------------------------------------------------------------------------------
