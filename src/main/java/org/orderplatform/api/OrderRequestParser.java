@@ -61,16 +61,26 @@ public final class OrderRequestParser {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** Checks the request's content type: JSON only, in UTF-8 when a charset is named. */
+    /**
+     * Checks the request's content type, parsed as RFC 9110 writes it ({@link MediaType}): {@code application/json}
+     * in any case, with at most one {@code charset} parameter, which must name UTF-8 (quoted or not, any case).
+     */
     public void checkContentType(String contentType) {
-        String type = contentType == null ? "" : contentType.toLowerCase().trim();
-        String mediaType = type.split(";", 2)[0].trim();
-        boolean json = mediaType.equals("application/json");
-        boolean utf8 = !type.contains("charset=") || type.replace(" ", "").contains("charset=utf-8");
-        if (!json || !utf8) {
-            throw new ApiException(415, "unsupported_media_type",
-                    "Content-Type must be application/json (UTF-8), was '" + printable(contentType) + "'");
+        MediaType type;
+        try {
+            type = MediaType.parse(contentType);
+        } catch (IllegalArgumentException e) {
+            throw unsupportedMediaType(contentType, contentType == null ? "" : ": " + e.getMessage());
         }
+        boolean utf8 = type.parameter("charset").map(charset -> charset.equalsIgnoreCase("utf-8")).orElse(true);
+        if (!type.essence().equals("application/json") || !utf8) {
+            throw unsupportedMediaType(contentType, "");
+        }
+    }
+
+    private static ApiException unsupportedMediaType(String contentType, String why) {
+        return new ApiException(415, "unsupported_media_type",
+                "Content-Type must be application/json (UTF-8), was '" + printable(contentType) + "'" + why);
     }
 
     public NewOrder parse(byte[] body) {

@@ -119,6 +119,20 @@ class OrdersApiTest {
         assertThat((String) events.get(0).get("payload")).contains(id);
     }
 
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("jsonContentTypes")
+    void every_spelling_of_json_in_utf8_that_rfc_9110_allows_is_accepted(String contentType) {
+        Reply r = send(Req.post("/orders", contentType, Http.VALID_ORDER));
+        assertThat(r.status()).as(contentType + " -> " + r.text()).isEqualTo(202);
+    }
+
+    static Stream<String> jsonContentTypes() {
+        return Stream.of("application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8",
+                "application/json; charset=\"utf-8\"", "APPLICATION/JSON; CHARSET=\"UTF-8\"", "Application/Json",
+                "application/json ; charset=utf-8", "application/json;;charset=utf-8;", "application/json;\tcharset=utf-8",
+                "application/json; charset=\"utf\\-8\"", "application/json; version=1; charset=utf-8");
+    }
+
     @Test
     void post_orders_generates_a_uuid_correlation_id_when_none_is_sent() {
         Reply r = send(Req.post("/orders", "application/json", Http.VALID_ORDER));
@@ -808,6 +822,25 @@ class OrdersApiTest {
                 415, "unsupported_media_type", "Content-Type"));
         rows.add(bad("application/jsonp", Req.post("/orders", "application/jsonp", valid), 415,
                 "unsupported_media_type", "Content-Type"));
+        // RFC 9110 media types: the charset must name UTF-8 exactly, once; the grammar is not guessed at
+        rows.add(bad("charset utf-8x", Req.post("/orders", "application/json; charset=utf-8x", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("charset given twice", Req.post("/orders", "application/json; charset=utf-8; charset=utf-8", valid),
+                415, "unsupported_media_type", "twice"));
+        rows.add(bad("charset given twice in other cases", Req.post("/orders",
+                "application/json; charset=utf-8; CHARSET=latin1", valid), 415, "unsupported_media_type", "twice"));
+        rows.add(bad("quoted charset utf-8x", Req.post("/orders", "application/json; charset=\"utf-8x\"", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("unterminated quoted charset", Req.post("/orders", "application/json; charset=\"utf-8", valid), 415,
+                "unsupported_media_type", "quoted"));
+        rows.add(bad("space around the equals sign", Req.post("/orders", "application/json; charset = utf-8", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("parameter without a value", Req.post("/orders", "application/json; charset", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("media type with a third part", Req.post("/orders", "application/json/x", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("charset spelled utf8 inside another", Req.post("/orders", "application/json; x=charset=utf-8", valid),
+                415, "unsupported_media_type", "Content-Type"));
 
         // methods and paths
         rows.add(bad("PUT /orders", Req.of("PUT", "/orders", "application/json", valid), 405, "method_not_allowed", "PUT"));
