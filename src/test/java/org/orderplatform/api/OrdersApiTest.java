@@ -193,6 +193,17 @@ class OrdersApiTest {
     }
 
     @Test
+    void visible_characters_of_any_script_and_inner_spaces_are_accepted_in_a_sku() {
+        for (String sku : List.of("Gr\u00f6\u00dfe-\u00c4", "\u5546\u54c1-1", "RED SHIRT L", "\ud83d\udce6-1", "\u05e9\u05dc\u05d5\u05dd")) {
+            String body = withItem(jsonString(sku), "1", "1");
+            Reply r = send(Req.post("/orders", "application/json", body));
+            assertThat(r.status()).as(sku + " -> " + r.text()).isEqualTo(202);
+            String id = r.json().get("orderId").asText();
+            assertThat(http.get("/orders/" + id).json().get("items").get(0).get("sku").asText()).isEqualTo(sku);
+        }
+    }
+
+    @Test
     void get_order_returns_every_field_with_iso_utc_timestamps() {
         String body = "{\"customerId\":\"c-get\",\"currency\":\"CHF\",\"items\":["
                 + "{\"sku\":\"SKU-1\",\"quantity\":2,\"unitPrice\":19.99},"
@@ -792,6 +803,29 @@ class OrdersApiTest {
         rows.add(badOrder("unitPrice 99999999.991", withItem("\"S\"", "1", "99999999.991"), "invalid_field", "items[0].unitPrice"));
         rows.add(badOrder("sku empty", withItem("\"\"", "1", "1"), "invalid_field", "items[0].sku"));
         rows.add(badOrder("sku blank", withItem("\"   \"", "1", "1"), "invalid_field", "items[0].sku"));
+        // invisible characters in identifiers: format, separators, private use, unassigned, noncharacters
+        Map<String, String> invisible = new LinkedHashMap<>();
+        invisible.put("zero-width space", "\\u200b");
+        invisible.put("no-break space", "\\u00a0");
+        invisible.put("right-to-left override", "\\u202e");
+        invisible.put("line separator", "\\u2028");
+        invisible.put("paragraph separator", "\\u2029");
+        invisible.put("ideographic space", "\\u3000");
+        invisible.put("byte order mark", "\\ufeff");
+        invisible.put("soft hyphen", "\\u00ad");
+        invisible.put("noncharacter U+FFFF", "\\uffff");
+        invisible.put("noncharacter U+FDD0", "\\ufdd0");
+        invisible.put("noncharacter U+1FFFF", "\\ud83f\\udfff");
+        invisible.put("private use U+E000", "\\ue000");
+        invisible.put("private use U+F0000", "\\udb80\\udc00");
+        invisible.put("unassigned U+0378", "\\u0378");
+        invisible.put("tag letter U+E0041", "\\udb40\\udc41");
+        invisible.forEach((name, escaped) -> {
+            rows.add(badOrder("sku of only a " + name, withItem("\"" + escaped + "\"", "1", "1"), "invalid_field", "items[0].sku"));
+            rows.add(badOrder("sku with a " + name + " inside", withItem("\"SKU" + escaped + "1\"", "1", "1"),
+                    "invalid_field", "items[0].sku"));
+            rows.add(badOrder("customerId with a " + name, withCustomer("\"c" + escaped + "42\""), "invalid_field", "customerId"));
+        });
         rows.add(badOrder("sku 65 characters", withItem("\"" + "s".repeat(65) + "\"", "1", "1"), "invalid_field", "items[0].sku"));
 
         // size limits
