@@ -2,8 +2,12 @@ package org.orderplatform.infra;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -18,14 +22,18 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
- * The service's HTTP edge, in front of every route. Every request first passes {@link #entry}: nothing from the
- * query string or a form body may pass for a request header. Then two things platform-http-vertx does not do for us: it only warns when its port is taken (the process
- * would run with no API), and its own 404/405/413 answers are HTML, empty or plain text. This fails the
+ * The service's HTTP edge, in front of every route. Every request first passes {@link #entry}, on the server's root
+ * router: a missing or repeated Host and a path or query that cannot be decoded are refused with JSON errors, and
+ * nothing from the query string or a form body may pass for a request header. Then two things platform-http-vertx
+ * does not do for us: it only warns when its port is taken (the process would run with no API), and its own
+ * 404/405/413 answers are HTML, empty or plain text. This fails the
  * start on a taken port and makes those answers JSON errors like every other, with an X-Correlation-Id.
  * While the context starts or stops, such a request gets a 503: the routes are not there yet, or any more.
  * <p>
@@ -38,6 +46,8 @@ public final class HttpServerGuard implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuard.class);
     private static final OrderRequestParser CONTENT_TYPES = new OrderRequestParser();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code uri-host [ ":" port ]} of RFC 3986: an IP literal, or a registered name or IPv4 address (maybe empty). */
+    private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~%!$&'()*+,;=-]*)(:[0-9]*)?");
     private final int port;
 
     public HttpServerGuard(int port) {
@@ -65,7 +75,10 @@ public final class HttpServerGuard implements StartupListener {
         if (router == null) {
             return;
         }
-        router.route().order(Integer.MIN_VALUE).handler(HttpServerGuard::entry);
+        // on the server's root router, which Camel mounts its routes' router under: a request whose path cannot be
+        // decoded fails there, while mounting, before any handler of the routes' router could answer it
+        Router root = (Router) router.getServer().getServer().requestHandler();
+        root.route().order(Integer.MIN_VALUE).handler(HttpServerGuard::entry);
         // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
         // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
         // 413 (plain text) came out as Vert.x wrote them. A last catch-all route answers instead: its handler
@@ -93,7 +106,10 @@ public final class HttpServerGuard implements StartupListener {
      * from the raw query string, {@code CamelHttpRawQuery}), and form bodies are refused: the API takes JSON only.
      */
     private static void entry(RoutingContext ctx) {
-        // decoded once, here, and cached by the routing context: Camel reads this very map
+        if (refusedAtEntry(ctx)) {
+            return;
+        }
+        // decoded by refusedAtEntry and cached by the routing context: Camel reads this very map
         ctx.queryParams().clear();
         String contentType = ctx.request().getHeader("Content-Type");
         if (contentType != null && isForm(contentType)) {
@@ -105,6 +121,48 @@ public final class HttpServerGuard implements StartupListener {
             }
         }
         ctx.next();
+    }
+
+    /**
+     * Answers a request the HTTP layer must refuse whatever its route: a missing, repeated or malformed Host, a
+     * path or query string that is not properly percent-encoded. True when it did. Also asked by {@link #failed}:
+     * Vert.x itself fails such a request (400) before {@link #entry} when it cannot even route it.
+     */
+    private static boolean refusedAtEntry(RoutingContext ctx) {
+        String hostProblem = hostProblem(ctx.request());
+        if (hostProblem != null) {
+            json(ctx, 400, "invalid_request", hostProblem);
+            return true;
+        }
+        try {
+            ctx.normalizedPath();
+        } catch (RuntimeException badEscape) {
+            json(ctx, 400, "invalid_request", "the path is not properly percent-encoded");
+            return true;
+        }
+        try {
+            ctx.queryParams();
+        } catch (RuntimeException badEscape) {
+            json(ctx, 400, "invalid_parameter", "the query string is not properly percent-encoded");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * RFC 9112 section 3.2: an HTTP/1.1 request needs exactly one Host, no request may carry two, and the value
+     * must be a URI host with an optional port. Netty accepts all three; a proxy and this server could then
+     * disagree about which site a request is for.
+     */
+    private static String hostProblem(HttpServerRequest request) {
+        List<String> hosts = request.headers().getAll("Host");
+        if (hosts.size() > 1) {
+            return "the request has " + hosts.size() + " Host headers; exactly one is allowed";
+        }
+        if (hosts.isEmpty()) {
+            return request.version() == HttpVersion.HTTP_1_1 ? "an HTTP/1.1 request needs a Host header" : null;
+        }
+        return HOST.matcher(hosts.get(0)).matches() ? null : "the Host header is not a host name with an optional port";
     }
 
     private static boolean isForm(String contentType) {
@@ -136,6 +194,9 @@ public final class HttpServerGuard implements StartupListener {
         } else if (status == 404 || status == 405) {
             json(ctx, status, status == 404 ? "not_found" : "method_not_allowed", "no such resource: " + safePath(ctx));
         } else if (status >= 400 && status < 500) {
+            if (refusedAtEntry(ctx)) {
+                return;
+            }
             // the body handler parses form and multipart bodies before any route runs, and refuses broken
             // ones: the API takes JSON only, so that is the answer a route would have given
             try {

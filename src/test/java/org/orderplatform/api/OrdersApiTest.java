@@ -938,6 +938,51 @@ class OrdersApiTest {
     }
 
     @Test
+    void refusals_made_at_the_http_layer_answer_the_documented_code_and_json() {
+        long before = db.storedRows();
+        for (String query : List.of("/orders?limit=%ZZ", "/orders?x=%", "/dlq?limit=%ZZ", "/orders?status=%E0%A4%A",
+                "/orders/" + UUID.randomUUID() + "?a=%G0")) {
+            Reply r = send(Req.get(query).header("X-Correlation-Id", "bad-escape"));
+            assertErrorBody(query, r, 400, "invalid_parameter", "query");
+            assertThat(r.header("X-Correlation-Id")).isEqualTo("bad-escape");
+        }
+        Reply post = send(Req.post("/orders?x=%", "application/json", Http.VALID_ORDER));
+        assertErrorBody("POST /orders?x=%", post, 400, "invalid_parameter", "query");
+
+        for (String path : List.of("/orders/%ZZ", "/orders/%", "/%E0%A4%A", "/dlq/%zz/reprocess")) {
+            Reply r = send(Req.get(path).header("X-Correlation-Id", "bad-path"));
+            assertErrorBody(path, r, 400, "invalid_request", "path");
+        }
+
+        // RFC 9112 3.2: a 400 for an HTTP/1.1 request without Host, and for any request with two
+        String body = Http.VALID_ORDER;
+        Map<String, String> hosts = new LinkedHashMap<>();
+        hosts.put("no Host", "");
+        hosts.put("two Host headers", "Host: a.example\r\nHost: b.example\r\n");
+        hosts.put("two equal Host headers", "Host: a.example\r\nHost: a.example\r\n");
+        hosts.put("a Host with a path", "Host: a.example/x\r\n");
+        for (Map.Entry<String, String> host : hosts.entrySet()) {
+            Conversation c = converse("POST /orders HTTP/1.1\r\n" + host.getValue() + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body, Duration.ofSeconds(5));
+            assertThat(c.replies()).as(host.getKey() + ": " + c).hasSize(1);
+            assertErrorBody(host.getKey(), c.replies().get(0), 400, "invalid_request", "Host");
+        }
+        Conversation twoHostsGet = converse("GET /orders HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", Duration.ofSeconds(5));
+        assertErrorBody("HTTP/1.0 with two Host headers", twoHostsGet.replies().get(0), 400, "invalid_request", "Host");
+        assertThat(db.storedRows()).as("nothing stored").isEqualTo(before);
+
+        // refused by Netty before any handler, as the README documents
+        assertThat(send(Req.get("/orders?x=" + "a".repeat(5000))).status()).as("request line over 4096 bytes").isEqualTo(414);
+        assertThat(send(Req.get("/orders").header("X-Big", "a".repeat(9000))).status()).as("headers over 8192 bytes")
+                .isEqualTo(431);
+
+        // HTTP/1.0 needs no Host
+        Conversation old = converse("GET /orders?limit=1 HTTP/1.0\r\n\r\n", Duration.ofSeconds(5));
+        assertThat(old.replies()).as(old.toString()).hasSize(1);
+        assertThat(old.replies().get(0).status()).isEqualTo(200);
+    }
+
+    @Test
     void the_server_answers_normally_right_after_a_10_megabyte_body() {
         byte[] huge = new byte[10 * 1024 * 1024];
         Arrays.fill(huge, (byte) 'x');
@@ -1175,45 +1220,14 @@ class OrdersApiTest {
     private static Reply read(InputStream in) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
-        int headEnd = -1;
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        int status = -1;
-        long contentLength = -1;
-        boolean chunked = false;
         boolean eof = false;
         while (true) {
             byte[] data = received.toByteArray();
-            if (headEnd < 0) {
-                headEnd = indexOf(data, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                if (headEnd >= 0) {
-                    String[] lines = new String(data, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n");
-                    status = Integer.parseInt(lines[0].split(" ")[1]);
-                    for (int i = 1; i < lines.length; i++) {
-                        int colon = lines[i].indexOf(':');
-                        String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                        headers.computeIfAbsent(name, k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
-                    }
-                    contentLength = headers.containsKey("content-length")
-                            ? Long.parseLong(headers.get("content-length").get(0)) : -1;
-                    chunked = headers.getOrDefault("transfer-encoding", List.of()).stream()
-                            .anyMatch(v -> v.equalsIgnoreCase("chunked"));
-                }
+            Parsed parsed = parse(data, 0, eof);
+            if (parsed != null) {
+                return parsed.reply();
             }
-            if (headEnd >= 0) {
-                int bodyStart = headEnd + 4;
-                if (contentLength >= 0 && data.length - bodyStart >= contentLength) {
-                    return new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, bodyStart + (int) contentLength));
-                }
-                if (chunked) {
-                    byte[] decoded = dechunk(data, bodyStart);
-                    if (decoded != null) {
-                        return new Reply(status, headers, decoded);
-                    }
-                }
-                if (eof) {
-                    return new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, data.length));
-                }
-            } else if (eof) {
+            if (eof) {
                 throw new IOException("connection closed before a complete response: "
                         + new String(data, StandardCharsets.ISO_8859_1));
             }
@@ -1229,6 +1243,90 @@ class OrdersApiTest {
                 received.write(buffer, 0, n);
             }
         }
+    }
+
+    /** What came back on one connection: every complete response, and whether the server closed it. */
+    record Conversation(List<Reply> replies, boolean closedByServer, String rest) {
+    }
+
+    /**
+     * Writes {@code wire} as it is (no Host or Connection header added, pipelined requests allowed) and reads
+     * until the server closes the connection or {@code quiet} passes without a byte.
+     */
+    private static Conversation converse(String wire, Duration quiet) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", api.port()), 5_000);
+            socket.setSoTimeout((int) quiet.toMillis());
+            socket.getOutputStream().write(wire.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            boolean closed = false;
+            while (true) {
+                int n;
+                try {
+                    n = socket.getInputStream().read(buffer);
+                } catch (java.net.SocketTimeoutException e) {
+                    break;
+                } catch (java.net.SocketException e) {
+                    n = -1;
+                }
+                if (n < 0) {
+                    closed = true;
+                    break;
+                }
+                received.write(buffer, 0, n);
+            }
+            byte[] data = received.toByteArray();
+            List<Reply> replies = new ArrayList<>();
+            int at = 0;
+            Parsed parsed;
+            while (at < data.length && (parsed = parse(data, at, closed)) != null) {
+                replies.add(parsed.reply());
+                at = parsed.end();
+            }
+            return new Conversation(replies, closed, new String(data, at, data.length - at, StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Parsed(Reply reply, int end) {
+    }
+
+    /** The response starting at {@code from}, or null while it is incomplete. */
+    private static Parsed parse(byte[] data, int from, boolean eof) {
+        int headEnd = indexOf(Arrays.copyOfRange(data, from, data.length), "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (headEnd < 0) {
+            return null;
+        }
+        headEnd += from;
+        String[] lines = new String(data, from, headEnd - from, StandardCharsets.ISO_8859_1).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+        }
+        long contentLength = headers.containsKey("content-length") ? Long.parseLong(headers.get("content-length").get(0)) : -1;
+        boolean chunked = headers.getOrDefault("transfer-encoding", List.of()).stream()
+                .anyMatch(v -> v.equalsIgnoreCase("chunked"));
+        int bodyStart = headEnd + 4;
+        if (contentLength >= 0 && data.length - bodyStart >= contentLength) {
+            int end = bodyStart + (int) contentLength;
+            return new Parsed(new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, end)), end);
+        }
+        if (chunked) {
+            byte[] decoded = dechunk(data, bodyStart);
+            if (decoded != null) {
+                return new Parsed(new Reply(status, headers, decoded), data.length);
+            }
+        }
+        if (eof) {
+            return new Parsed(new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, data.length)), data.length);
+        }
+        return null;
     }
 
     /** The decoded body when all chunks have arrived, else null. */
