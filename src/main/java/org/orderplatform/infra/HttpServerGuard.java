@@ -3,6 +3,7 @@ package org.orderplatform.infra;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.orderplatform.api.ApiException;
 import org.orderplatform.api.HttpRequests;
 import org.orderplatform.api.OrderRequestParser;
@@ -65,6 +67,26 @@ public final class HttpServerGuard implements StartupListener {
         } catch (IOException e) {
             throw new IllegalStateException("HTTP port " + port + " (camel.server.port) is already in use", e);
         }
+    }
+
+    /**
+     * Before platform-http starts its server: hands it a Vert.x whose HTTP servers are built with the options
+     * {@link HttpServerOptionsGuard} sets (HTTP/1.x only), and closes that Vert.x once the context has stopped.
+     */
+    @Override
+    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+        if (!context.getRegistry().findByType(Vertx.class).isEmpty()) {
+            LOG.warn("A Vert.x instance is already bound: the HTTP server keeps Vert.x's default options (h2c on)");
+            return;
+        }
+        Vertx vertx = HttpServerOptionsGuard.vertx(server -> { });
+        context.getRegistry().bind("httpServerVertx", vertx);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                vertx.close();
+            }
+        });
     }
 
     /** The HTTP server listens now, but the routes are not started yet: answer for them from here on. */

@@ -983,6 +983,25 @@ class OrdersApiTest {
     }
 
     @Test
+    void http2_cleartext_is_not_spoken_on_the_api_port() {
+        // Upgrade: h2c is ignored: the answer is the HTTP/1.1 one, no 101 Switching Protocols
+        Conversation upgrade = converse("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
+                + "\r\n", Duration.ofSeconds(3));
+        assertThat(upgrade.replies()).as(upgrade.toString()).isNotEmpty();
+        assertThat(upgrade.replies().get(0).status()).as(upgrade.toString()).isEqualTo(200);
+        assertThat(upgrade.replies().get(0).json().isArray()).isTrue();
+        assertThat(upgrade.replies().get(0).headers()).doesNotContainKey("upgrade");
+
+        // the prior-knowledge preface (RFC 9113 3.4) followed by an empty SETTINGS frame: refused as HTTP/1.1
+        String preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\u0000\u0000\u0000\u0004\u0000\u0000\u0000\u0000\u0000";
+        Conversation prior = converse(preface, Duration.ofSeconds(3));
+        assertThat(prior.replies()).as("no HTTP/2 frames, an HTTP/1.1 refusal: " + prior).hasSize(1);
+        assertThat(prior.replies().get(0).status()).as(prior.toString()).isBetween(400, 505);
+        assertThat(prior.closedByServer()).as(prior.toString()).isTrue();
+    }
+
+    @Test
     void the_server_answers_normally_right_after_a_10_megabyte_body() {
         byte[] huge = new byte[10 * 1024 * 1024];
         Arrays.fill(huge, (byte) 'x');
