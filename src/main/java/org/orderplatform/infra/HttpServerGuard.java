@@ -79,7 +79,7 @@ public final class HttpServerGuard implements StartupListener {
             LOG.warn("A Vert.x instance is already bound: the HTTP server keeps Vert.x's default options (h2c on)");
             return;
         }
-        Vertx vertx = HttpServerOptionsGuard.vertx(server -> { });
+        Vertx vertx = HttpServerOptionsGuard.vertx(server -> server.invalidRequestHandler(HttpServerGuard::invalidRequest));
         context.getRegistry().bind("httpServerVertx", vertx);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
@@ -87,6 +87,21 @@ public final class HttpServerGuard implements StartupListener {
                 vertx.close();
             }
         });
+    }
+
+    /**
+     * A request the decoder marked failed, before any router. Framing refused by {@link StrictFramingDecoder} gets
+     * its status and a JSON error; anything else Vert.x's own answer (414 or 431 for an oversized request line or
+     * headers, else 400, with an empty body). Either way the connection is closed once answered: the decoder's
+     * position in the byte stream can no longer be trusted.
+     */
+    private static void invalidRequest(HttpServerRequest request) {
+        if (request.decoderResult().cause() instanceof StrictFramingDecoder.FramingException refused) {
+            request.response().putHeader("Connection", "close");
+            json(request, refused.status(), refused.code(), refused.getMessage());
+        } else {
+            HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+        }
     }
 
     /** The HTTP server listens now, but the routes are not started yet: answer for them from here on. */
@@ -279,7 +294,11 @@ public final class HttpServerGuard implements StartupListener {
     }
 
     private static void json(RoutingContext ctx, int status, String code, String message) {
-        HttpServerResponse response = ctx.response();
+        json(ctx.request(), status, code, message);
+    }
+
+    private static void json(HttpServerRequest request, int status, String code, String message) {
+        HttpServerResponse response = request.response();
         if (response.ended()) {
             return;
         }
@@ -294,7 +313,7 @@ public final class HttpServerGuard implements StartupListener {
         }
         response.setStatusCode(status).putHeader("Content-Type", "application/json");
         response.putHeader(HttpRequests.CORRELATION_HEADER,
-                HttpRequests.correlationId(ctx.request().getHeader(HttpRequests.CORRELATION_HEADER)));
+                HttpRequests.correlationId(request.getHeader(HttpRequests.CORRELATION_HEADER)));
         if (status == 413) {
             // the rest of an oversized body is not read: close rather than drain it
             response.putHeader("Connection", "close");

@@ -1,8 +1,12 @@
 package org.orderplatform.infra;
 
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.impl.VertxInternal;
 
 import java.lang.reflect.InvocationHandler;
@@ -19,11 +23,15 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>HTTP/2 cleartext off: Vert.x's default accepts {@code Upgrade: h2c} and the prior-knowledge preface on
  *   a plain port, an HTTP/2 nobody chose, with its own framing paths the API's tests do not cover;</li>
+ *   <li>every connection decoding requests with {@link StrictFramingDecoder}, which refuses ambiguous framing.</li>
  * </ul>
  * and lets {@code customizer} finish the server before Camel makes it listen. Camel does not close a Vert.x it
  * did not create: {@link #close} does, after the context has stopped.
  */
 final class HttpServerOptionsGuard {
+    /** The name Vert.x gives its HTTP/1.x request decoder in a connection's pipeline. */
+    private static final String DECODER = "httpDecoder";
+
     private HttpServerOptionsGuard() {
     }
 
@@ -33,7 +41,9 @@ final class HttpServerOptionsGuard {
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.getName().equals("createHttpServer") && method.getReturnType() == HttpServer.class) {
                 HttpServerOptions given = args == null || args.length == 0 ? new HttpServerOptions() : (HttpServerOptions) args[0];
-                HttpServer server = real.createHttpServer(restrict(new HttpServerOptions(given)));
+                HttpServerOptions options = restrict(new HttpServerOptions(given));
+                HttpServer server = real.createHttpServer(options);
+                server.connectionHandler(connection -> strictFraming(connection, options));
                 customizer.accept(server);
                 return server;
             }
@@ -45,6 +55,19 @@ final class HttpServerOptionsGuard {
 
     static HttpServerOptions restrict(HttpServerOptions options) {
         return options.setHttp2ClearTextEnabled(false);
+    }
+
+    /**
+     * Puts {@link StrictFramingDecoder} in place of Vert.x's request decoder. Vert.x calls a connection handler
+     * while it sets the connection up, on its event loop, before the first byte is decoded.
+     */
+    private static void strictFraming(HttpConnection connection, HttpServerOptions options) {
+        if (connection instanceof Http1xServerConnection http1) {
+            ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
+            if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder) {
+                pipeline.replace(DECODER, DECODER, new StrictFramingDecoder(options));
+            }
+        }
     }
 
     private static Object delegate(Vertx real, Method method, Object[] args) throws Throwable {

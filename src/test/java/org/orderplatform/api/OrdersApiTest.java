@@ -1002,6 +1002,42 @@ class OrdersApiTest {
     }
 
     @Test
+    void ambiguous_framing_is_refused_the_connection_closed_and_a_pipelined_request_not_answered() {
+        String body = Http.VALID_ORDER;
+        String chunkedBody = Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
+        String pipelined = "GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        Map<String, Integer> framings = new LinkedHashMap<>();
+        framings.put("Content-Length: " + chunkedBody.length() + "\r\nTransfer-Encoding: chunked", 400);
+        framings.put("Transfer-Encoding: chunked\r\nContent-Length: " + body.length(), 400);
+        framings.put("Transfer-Encoding: xchunked", 400);
+        framings.put("Transfer-Encoding: chunked, identity", 400);
+        framings.put("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked", 400);
+        framings.put("Transfer-Encoding: chunked, chunked", 400);
+        framings.put("Transfer-Encoding: gzip, chunked", 501);
+        framings.put("Transfer-Encoding: identity, chunked", 501);
+        long before = db.storedRows();
+        for (Map.Entry<String, Integer> framing : framings.entrySet()) {
+            String what = framing.getKey().replace("\r\n", " | ");
+            Conversation c = converse("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + framing.getKey() + "\r\n\r\n" + chunkedBody + pipelined, Duration.ofSeconds(5));
+            assertThat(c.replies()).as(what + ": one answer, the pipelined request is not answered: " + c).hasSize(1);
+            assertErrorBody(what, c.replies().get(0), framing.getValue(),
+                    framing.getValue() == 501 ? "not_implemented" : "invalid_request", "Transfer-Encoding");
+            assertThat(c.replies().get(0).header("Connection")).as(what).isEqualToIgnoringCase("close");
+            assertThat(c.closedByServer()).as(what + ": connection closed").isTrue();
+        }
+        assertThat(db.storedRows()).as("nothing stored").isEqualTo(before);
+
+        // chunked alone, in any case, stays fine, and so does a pipelined request behind it
+        Conversation ok = converse("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: Chunked\r\n\r\n" + chunkedBody + pipelined.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"),
+                Duration.ofSeconds(5));
+        assertThat(ok.replies()).as(ok.toString()).hasSize(2);
+        assertThat(ok.replies().get(0).status()).isEqualTo(202);
+        assertThat(ok.replies().get(1).status()).isEqualTo(200);
+    }
+
+    @Test
     void the_server_answers_normally_right_after_a_10_megabyte_body() {
         byte[] huge = new byte[10 * 1024 * 1024];
         Arrays.fill(huge, (byte) 'x');
