@@ -35,14 +35,15 @@ import java.util.regex.Pattern;
  * router: a missing or repeated Host and a path or query that cannot be decoded are refused with JSON errors, and
  * nothing from the query string or a form body may pass for a request header. Then two things platform-http-vertx
  * does not do for us: it only warns when its port is taken (the process would run with no API), and its own
- * 404/405/413 answers are HTML, empty or plain text. This fails the
- * start on a taken port and makes those answers JSON errors like every other, with an X-Correlation-Id.
- * While the context starts or stops, such a request gets a 503: the routes are not there yet, or any more.
+ * 404/405/413 answers are HTML, empty or plain text. This fails the start on a taken port and makes those answers
+ * JSON errors like every other, with an X-Correlation-Id. While the context starts or stops, such a request gets
+ * a 503: the routes are not there yet, or any more.
  * <p>
- * Not covered: a request Netty cannot decode at all (e.g. a bare CR in a header) is refused by Vert.x's
- * invalid-request handler (400, empty body) before any router runs; that handler can only be set before the
- * server listens, which Camel does inside its own start. For the same reason Vert.x answers its own HTML 404
- * in the fraction of a second between the port opening and {@link #onCamelContextStarted}.
+ * Before the server exists, {@link #onCamelContextStarting} gives platform-http the Vert.x it builds the server on
+ * ({@link HttpServerOptionsGuard}): HTTP/1.x only, ambiguous framing refused ({@link StrictFramingDecoder}) by the
+ * invalid-request handler here. Not covered: a request Netty cannot decode at all (e.g. a bare CR in a header)
+ * keeps Vert.x's own answer (400, empty body), and Vert.x answers its own HTML 404 in the fraction of a second
+ * between the port opening and {@link #onCamelContextStarted}.
  */
 public final class HttpServerGuard implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuard.class);
