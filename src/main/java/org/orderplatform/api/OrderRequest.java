@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record OrderRequest(String customerId, String currency, List<Item> items) {
 
-    /** sku 1-64 printable characters, quantity 1-10000, unitPrice 0-99999999.99 with at most 2 decimals. */
+    /** sku 1-64 visible characters (no control, format, separator but the space, private-use, unassigned or noncharacter code points), quantity 1-10000, unitPrice 0-99999999.99 with at most 2 decimals. */
     public record Item(String sku, int quantity, BigDecimal unitPrice) {
     }
 }

@@ -61,16 +61,26 @@ public final class OrderRequestParser {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** Checks the request's content type: JSON only, in UTF-8 when a charset is named. */
+    /**
+     * Checks the request's content type, parsed as RFC 9110 writes it ({@link MediaType}): {@code application/json}
+     * in any case, with at most one {@code charset} parameter, which must name UTF-8 (quoted or not, any case).
+     */
     public void checkContentType(String contentType) {
-        String type = contentType == null ? "" : contentType.toLowerCase().trim();
-        String mediaType = type.split(";", 2)[0].trim();
-        boolean json = mediaType.equals("application/json");
-        boolean utf8 = !type.contains("charset=") || type.replace(" ", "").contains("charset=utf-8");
-        if (!json || !utf8) {
-            throw new ApiException(415, "unsupported_media_type",
-                    "Content-Type must be application/json (UTF-8), was '" + printable(contentType) + "'");
+        MediaType type;
+        try {
+            type = MediaType.parse(contentType);
+        } catch (IllegalArgumentException e) {
+            throw unsupportedMediaType(contentType, contentType == null ? "" : ": " + e.getMessage());
         }
+        boolean utf8 = type.parameter("charset").map(charset -> charset.equalsIgnoreCase("utf-8")).orElse(true);
+        if (!type.essence().equals("application/json") || !utf8) {
+            throw unsupportedMediaType(contentType, "");
+        }
+    }
+
+    private static ApiException unsupportedMediaType(String contentType, String why) {
+        return new ApiException(415, "unsupported_media_type",
+                "Content-Type must be application/json (UTF-8), was '" + printable(contentType) + "'" + why);
     }
 
     public NewOrder parse(byte[] body) {
@@ -127,10 +137,10 @@ public final class OrderRequestParser {
         JsonNode sku = required(item, "sku", path + ".sku");
         String skuText = sku.isTextual() ? sku.asText() : null;
         if (skuText == null || skuText.isEmpty() || skuText.codePointCount(0, skuText.length()) > 64
-                || skuText.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)
+                || !skuText.codePoints().allMatch(OrderRequestParser::isVisibleInIdentifier)
                 || skuText.isBlank()) {
-            throw ApiException.badRequest("invalid_field",
-                    path + ".sku must be a string of 1-64 printable characters");
+            throw ApiException.badRequest("invalid_field", path + ".sku must be a string of 1-64 printable characters"
+                    + " (no control, format, private-use, unassigned or noncharacter code points; no space but U+0020)");
         }
         JsonNode quantity = required(item, "quantity", path + ".quantity");
         if (!quantity.isIntegralNumber() || !quantity.canConvertToInt()
@@ -147,6 +157,25 @@ public final class OrderRequestParser {
                     + " with at most 2 decimals");
         }
         return new OrderLine(skuText, quantity.intValue(), price.setScale(2));
+    }
+
+    /**
+     * Whether a code point may stand in an identifier a person reads back (a sku): not a control (Cc), format (Cf:
+     * zero-width space, right-to-left override), separator (Z*: no-break space, line separator; the plain space
+     * U+0020 excepted, SKUs such as "RED SHIRT L" exist), private-use (Co), surrogate (Cs) or unassigned (Cn, as
+     * of the JVM's Unicode version) code point, nor one of the 66 noncharacters. Such characters make two
+     * identifiers that look the same differ, or hide what an identifier says.
+     */
+    static boolean isVisibleInIdentifier(int c) {
+        if (c == ' ') {
+            return true;
+        }
+        boolean noncharacter = (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+        return !noncharacter && switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
+                 Character.PARAGRAPH_SEPARATOR, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED -> false;
+            default -> true;
+        };
     }
 
     /**

@@ -2,12 +2,18 @@ package org.orderplatform.infra;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.orderplatform.api.ApiException;
 import org.orderplatform.api.HttpRequests;
 import org.orderplatform.api.OrderRequestParser;
@@ -18,25 +24,33 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
- * Two things platform-http-vertx does not do for us: it only warns when its port is taken (the process
- * would run with no API), and its own 404/405/413 answers are HTML, empty or plain text. This fails the
- * start on a taken port and makes those answers JSON errors like every other, with an X-Correlation-Id.
- * While the context starts or stops, such a request gets a 503: the routes are not there yet, or any more.
+ * The service's HTTP edge, in front of every route. Every request first passes {@link #entry}, on the server's root
+ * router: a missing or repeated Host and a path or query that cannot be decoded are refused with JSON errors, and
+ * nothing from the query string or a form body may pass for a request header. Then two things platform-http-vertx
+ * does not do for us: it only warns when its port is taken (the process would run with no API), and its own
+ * 404/405/413 answers are HTML, empty or plain text. This fails the start on a taken port and makes those answers
+ * JSON errors like every other, with an X-Correlation-Id. While the context starts or stops, such a request gets
+ * a 503: the routes are not there yet, or any more.
  * <p>
- * Not covered: a request Netty cannot decode at all (e.g. a bare CR in a header) is refused by Vert.x's
- * invalid-request handler (400, empty body) before any router runs; that handler can only be set before the
- * server listens, which Camel does inside its own start. For the same reason Vert.x answers its own HTML 404
- * in the fraction of a second between the port opening and {@link #onCamelContextStarted}.
+ * Before the server exists, {@link #onCamelContextStarting} gives platform-http the Vert.x it builds the server on
+ * ({@link HttpServerOptionsGuard}): HTTP/1.x only, ambiguous framing refused ({@link StrictFramingDecoder}) by the
+ * invalid-request handler here. Not covered: a request Netty cannot decode at all (e.g. a bare CR in a header)
+ * keeps Vert.x's own answer (400, empty body), and Vert.x answers its own HTML 404 in the fraction of a second
+ * between the port opening and {@link #onCamelContextStarted}.
  */
 public final class HttpServerGuard implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuard.class);
     private static final OrderRequestParser CONTENT_TYPES = new OrderRequestParser();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code uri-host [ ":" port ]} of RFC 3986: an IP literal, or a registered name or IPv4 address (maybe empty). */
+    private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~%!$&'()*+,;=-]*)(:[0-9]*)?");
     private final int port;
 
     public HttpServerGuard(int port) {
@@ -56,6 +70,41 @@ public final class HttpServerGuard implements StartupListener {
         }
     }
 
+    /**
+     * Before platform-http starts its server: hands it a Vert.x whose HTTP servers are built with the options
+     * {@link HttpServerOptionsGuard} sets (HTTP/1.x only), and closes that Vert.x once the context has stopped.
+     */
+    @Override
+    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+        if (!context.getRegistry().findByType(Vertx.class).isEmpty()) {
+            LOG.warn("A Vert.x instance is already bound: the HTTP server keeps Vert.x's default options (h2c on)");
+            return;
+        }
+        Vertx vertx = HttpServerOptionsGuard.vertx(server -> server.invalidRequestHandler(HttpServerGuard::invalidRequest));
+        context.getRegistry().bind("httpServerVertx", vertx);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                vertx.close();
+            }
+        });
+    }
+
+    /**
+     * A request the decoder marked failed, before any router. Framing refused by {@link StrictFramingDecoder} gets
+     * its status and a JSON error; anything else Vert.x's own answer (414 or 431 for an oversized request line or
+     * headers, else 400, with an empty body). Either way the connection is closed once answered: the decoder's
+     * position in the byte stream can no longer be trusted.
+     */
+    private static void invalidRequest(HttpServerRequest request) {
+        if (request.decoderResult().cause() instanceof StrictFramingDecoder.FramingException refused) {
+            request.response().putHeader("Connection", "close");
+            json(request, refused.status(), refused.code(), refused.getMessage());
+        } else {
+            HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+        }
+    }
+
     /** The HTTP server listens now, but the routes are not started yet: answer for them from here on. */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
@@ -64,6 +113,10 @@ public final class HttpServerGuard implements StartupListener {
         if (router == null) {
             return;
         }
+        // on the server's root router, which Camel mounts its routes' router under: a request whose path cannot be
+        // decoded fails there, while mounting, before any handler of the routes' router could answer it
+        Router root = (Router) router.getServer().getServer().requestHandler();
+        root.route().order(Integer.MIN_VALUE).handler(HttpServerGuard::entry);
         // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
         // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
         // 413 (plain text) came out as Vert.x wrote them. A last catch-all route answers instead: its handler
@@ -81,6 +134,78 @@ public final class HttpServerGuard implements StartupListener {
             }
         });
         fallback.failureHandler(HttpServerGuard::failed);
+    }
+
+    /**
+     * The first handler of every request, for every route present and future. platform-http copies the decoded
+     * query parameters, and the fields of a form body, into the message headers beside the request's own
+     * headers, so {@code ?Authorization=...} would authenticate and {@code ?Content-Type=...} would pass for
+     * the content type. Here the query parameters are emptied before Camel copies them (routes read the query
+     * from the raw query string, {@code CamelHttpRawQuery}), and form bodies are refused: the API takes JSON only.
+     */
+    private static void entry(RoutingContext ctx) {
+        if (refusedAtEntry(ctx)) {
+            return;
+        }
+        // decoded by refusedAtEntry and cached by the routing context: Camel reads this very map
+        ctx.queryParams().clear();
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && isForm(contentType)) {
+            try {
+                CONTENT_TYPES.checkContentType(contentType);
+            } catch (ApiException refused) {
+                json(ctx, refused.status(), refused.code(), refused.getMessage());
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    /**
+     * Answers a request the HTTP layer must refuse whatever its route: a missing, repeated or malformed Host, a
+     * path or query string that is not properly percent-encoded. True when it did. Also asked by {@link #failed}:
+     * Vert.x itself fails such a request (400) before {@link #entry} when it cannot even route it.
+     */
+    private static boolean refusedAtEntry(RoutingContext ctx) {
+        String hostProblem = hostProblem(ctx.request());
+        if (hostProblem != null) {
+            json(ctx, 400, "invalid_request", hostProblem);
+            return true;
+        }
+        try {
+            ctx.normalizedPath();
+        } catch (RuntimeException badEscape) {
+            json(ctx, 400, "invalid_request", "the path is not properly percent-encoded");
+            return true;
+        }
+        try {
+            ctx.queryParams();
+        } catch (RuntimeException badEscape) {
+            json(ctx, 400, "invalid_parameter", "the query string is not properly percent-encoded");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * RFC 9112 section 3.2: an HTTP/1.1 request needs exactly one Host, no request may carry two, and the value
+     * must be a URI host with an optional port. Netty accepts all three; a proxy and this server could then
+     * disagree about which site a request is for.
+     */
+    private static String hostProblem(HttpServerRequest request) {
+        List<String> hosts = request.headers().getAll("Host");
+        if (hosts.size() > 1) {
+            return "the request has " + hosts.size() + " Host headers; exactly one is allowed";
+        }
+        if (hosts.isEmpty()) {
+            return request.version() == HttpVersion.HTTP_1_1 ? "an HTTP/1.1 request needs a Host header" : null;
+        }
+        return HOST.matcher(hosts.get(0)).matches() ? null : "the Host header is not a host name with an optional port";
+    }
+
+    private static boolean isForm(String contentType) {
+        String type = contentType.strip().toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
     }
 
     private static void unmatched(RoutingContext ctx, VertxPlatformHttpRouter router, Route fallback) {
@@ -107,6 +232,9 @@ public final class HttpServerGuard implements StartupListener {
         } else if (status == 404 || status == 405) {
             json(ctx, status, status == 404 ? "not_found" : "method_not_allowed", "no such resource: " + safePath(ctx));
         } else if (status >= 400 && status < 500) {
+            if (refusedAtEntry(ctx)) {
+                return;
+            }
             // the body handler parses form and multipart bodies before any route runs, and refuses broken
             // ones: the API takes JSON only, so that is the answer a route would have given
             try {
@@ -167,7 +295,11 @@ public final class HttpServerGuard implements StartupListener {
     }
 
     private static void json(RoutingContext ctx, int status, String code, String message) {
-        HttpServerResponse response = ctx.response();
+        json(ctx.request(), status, code, message);
+    }
+
+    private static void json(HttpServerRequest request, int status, String code, String message) {
+        HttpServerResponse response = request.response();
         if (response.ended()) {
             return;
         }
@@ -182,7 +314,7 @@ public final class HttpServerGuard implements StartupListener {
         }
         response.setStatusCode(status).putHeader("Content-Type", "application/json");
         response.putHeader(HttpRequests.CORRELATION_HEADER,
-                HttpRequests.correlationId(ctx.request().getHeader(HttpRequests.CORRELATION_HEADER)));
+                HttpRequests.correlationId(request.getHeader(HttpRequests.CORRELATION_HEADER)));
         if (status == 413) {
             // the rest of an oversized body is not read: close rather than drain it
             response.putHeader("Connection", "close");

@@ -119,6 +119,20 @@ class OrdersApiTest {
         assertThat((String) events.get(0).get("payload")).contains(id);
     }
 
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("jsonContentTypes")
+    void every_spelling_of_json_in_utf8_that_rfc_9110_allows_is_accepted(String contentType) {
+        Reply r = send(Req.post("/orders", contentType, Http.VALID_ORDER));
+        assertThat(r.status()).as(contentType + " -> " + r.text()).isEqualTo(202);
+    }
+
+    static Stream<String> jsonContentTypes() {
+        return Stream.of("application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8",
+                "application/json; charset=\"utf-8\"", "APPLICATION/JSON; CHARSET=\"UTF-8\"", "Application/Json",
+                "application/json ; charset=utf-8", "application/json;;charset=utf-8;", "application/json;\tcharset=utf-8",
+                "application/json; charset=\"utf\\-8\"", "application/json; version=1; charset=utf-8");
+    }
+
     @Test
     void post_orders_generates_a_uuid_correlation_id_when_none_is_sent() {
         Reply r = send(Req.post("/orders", "application/json", Http.VALID_ORDER));
@@ -176,6 +190,17 @@ class OrdersApiTest {
                 .isEqualTo(sku);
         assertThat(http.get("/orders/" + id).json().get("items").get(0).get("sku").asText()).isEqualTo(sku);
         assertThat(db.count("SELECT count(*) FROM orders")).isPositive();
+    }
+
+    @Test
+    void visible_characters_of_any_script_and_inner_spaces_are_accepted_in_a_sku() {
+        for (String sku : List.of("Gr\u00f6\u00dfe-\u00c4", "\u5546\u54c1-1", "RED SHIRT L", "\ud83d\udce6-1", "\u05e9\u05dc\u05d5\u05dd")) {
+            String body = withItem(jsonString(sku), "1", "1");
+            Reply r = send(Req.post("/orders", "application/json", body));
+            assertThat(r.status()).as(sku + " -> " + r.text()).isEqualTo(202);
+            String id = r.json().get("orderId").asText();
+            assertThat(http.get("/orders/" + id).json().get("items").get(0).get("sku").asText()).isEqualTo(sku);
+        }
     }
 
     @Test
@@ -435,6 +460,49 @@ class OrdersApiTest {
         Reply encoded = send(Req.get("/orders?status=%50ENDING&limit=%32"));
         assertThat(encoded.status()).as(encoded.text()).isEqualTo(200);
         assertThat(encoded.json()).hasSize(2);
+    }
+
+    @Test
+    void nothing_in_the_query_string_or_a_form_body_acts_as_a_request_header() {
+        // platform-http copies decoded query parameters (and form fields) into the message headers, where
+        // they would pass for the request's own headers
+        Http anonymous = Http.anonymous(api.baseUrl());
+        Http.Response dlq = anonymous.get("/dlq?Authorization=Bearer%20" + Http.ADMIN_TOKEN);
+        assertThat(dlq.status()).as(dlq.body()).isEqualTo(401);
+        assertThat(dlq.json().get("error").asText()).isEqualTo("unauthorized");
+
+        String id = http.createOrder();
+        deadLetter(id, "2026-01-01T00:00:00Z", "boom");
+        Http.Response formAuth = anonymous.post("/dlq/" + id + "/reprocess", "application/x-www-form-urlencoded",
+                "Authorization=Bearer%20" + Http.ADMIN_TOKEN);
+        assertThat(formAuth.status()).as(formAuth.body()).isIn(401, 415);
+        assertThat(dlqCount(db, id)).as("a form field is no Authorization header").isEqualTo(1);
+
+        long before = db.storedRows();
+        Reply noType = send(Req.post("/orders?Content-Type=application%2Fjson", null, Http.VALID_ORDER));
+        assertErrorBody(noType, 415, "unsupported_media_type", "Content-Type");
+        assertThat(db.storedRows()).isEqualTo(before);
+
+        Reply first = send(Req.post("/orders?Idempotency-Key=query-key-1&X-Correlation-Id=from-the-query",
+                "application/json", Http.VALID_ORDER));
+        Reply second = send(Req.post("/orders?Idempotency-Key=query-key-1&X-Correlation-Id=from-the-query",
+                "application/json", Http.VALID_ORDER));
+        assertThat(first.status()).as(first.text()).isEqualTo(202);
+        assertThat(second.status()).as(second.text()).isEqualTo(202);
+        assertThat(second.header("Idempotent-Replayed")).as("the query's key is ignored").isNull();
+        assertThat(second.json().get("orderId").asText()).isNotEqualTo(first.json().get("orderId").asText());
+        assertThat(first.header("X-Correlation-Id")).matches(UUID_TEXT);
+        assertThat(db.count("SELECT count(*) FROM idempotency_keys WHERE key = 'query-key-1'")).isZero();
+
+        // Camel's own headers steer the response (status, content type, path): none may come from a client
+        Reply camel = send(Req.get("/orders/" + id + "?CamelHttpResponseCode=299&CamelHttpPath=/dlq"
+                + "&Content-Type=text/html&Location=http://evil.example"));
+        assertThat(camel.status()).as(camel.text()).isEqualTo(200);
+        assertThat(camel.header("Content-Type")).startsWith("application/json");
+        assertThat(camel.headers()).doesNotContainKey("location");
+        assertThat(camel.json().get("id").asText()).isEqualTo(id);
+        Reply camelHeader = send(Req.get("/orders/" + id).header("CamelHttpResponseCode", "299"));
+        assertThat(camelHeader.status()).as(camelHeader.text()).isEqualTo(200);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -735,6 +803,29 @@ class OrdersApiTest {
         rows.add(badOrder("unitPrice 99999999.991", withItem("\"S\"", "1", "99999999.991"), "invalid_field", "items[0].unitPrice"));
         rows.add(badOrder("sku empty", withItem("\"\"", "1", "1"), "invalid_field", "items[0].sku"));
         rows.add(badOrder("sku blank", withItem("\"   \"", "1", "1"), "invalid_field", "items[0].sku"));
+        // invisible characters in identifiers: format, separators, private use, unassigned, noncharacters
+        Map<String, String> invisible = new LinkedHashMap<>();
+        invisible.put("zero-width space", "\\u200b");
+        invisible.put("no-break space", "\\u00a0");
+        invisible.put("right-to-left override", "\\u202e");
+        invisible.put("line separator", "\\u2028");
+        invisible.put("paragraph separator", "\\u2029");
+        invisible.put("ideographic space", "\\u3000");
+        invisible.put("byte order mark", "\\ufeff");
+        invisible.put("soft hyphen", "\\u00ad");
+        invisible.put("noncharacter U+FFFF", "\\uffff");
+        invisible.put("noncharacter U+FDD0", "\\ufdd0");
+        invisible.put("noncharacter U+1FFFF", "\\ud83f\\udfff");
+        invisible.put("private use U+E000", "\\ue000");
+        invisible.put("private use U+F0000", "\\udb80\\udc00");
+        invisible.put("unassigned U+0378", "\\u0378");
+        invisible.put("tag letter U+E0041", "\\udb40\\udc41");
+        invisible.forEach((name, escaped) -> {
+            rows.add(badOrder("sku of only a " + name, withItem("\"" + escaped + "\"", "1", "1"), "invalid_field", "items[0].sku"));
+            rows.add(badOrder("sku with a " + name + " inside", withItem("\"SKU" + escaped + "1\"", "1", "1"),
+                    "invalid_field", "items[0].sku"));
+            rows.add(badOrder("customerId with a " + name, withCustomer("\"c" + escaped + "42\""), "invalid_field", "customerId"));
+        });
         rows.add(badOrder("sku 65 characters", withItem("\"" + "s".repeat(65) + "\"", "1", "1"), "invalid_field", "items[0].sku"));
 
         // size limits
@@ -765,6 +856,25 @@ class OrdersApiTest {
                 415, "unsupported_media_type", "Content-Type"));
         rows.add(bad("application/jsonp", Req.post("/orders", "application/jsonp", valid), 415,
                 "unsupported_media_type", "Content-Type"));
+        // RFC 9110 media types: the charset must name UTF-8 exactly, once; the grammar is not guessed at
+        rows.add(bad("charset utf-8x", Req.post("/orders", "application/json; charset=utf-8x", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("charset given twice", Req.post("/orders", "application/json; charset=utf-8; charset=utf-8", valid),
+                415, "unsupported_media_type", "twice"));
+        rows.add(bad("charset given twice in other cases", Req.post("/orders",
+                "application/json; charset=utf-8; CHARSET=latin1", valid), 415, "unsupported_media_type", "twice"));
+        rows.add(bad("quoted charset utf-8x", Req.post("/orders", "application/json; charset=\"utf-8x\"", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("unterminated quoted charset", Req.post("/orders", "application/json; charset=\"utf-8", valid), 415,
+                "unsupported_media_type", "quoted"));
+        rows.add(bad("space around the equals sign", Req.post("/orders", "application/json; charset = utf-8", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("parameter without a value", Req.post("/orders", "application/json; charset", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("media type with a third part", Req.post("/orders", "application/json/x", valid), 415,
+                "unsupported_media_type", "Content-Type"));
+        rows.add(bad("charset spelled utf8 inside another", Req.post("/orders", "application/json; x=charset=utf-8", valid),
+                415, "unsupported_media_type", "Content-Type"));
 
         // methods and paths
         rows.add(bad("PUT /orders", Req.of("PUT", "/orders", "application/json", valid), 405, "method_not_allowed", "PUT"));
@@ -825,6 +935,106 @@ class OrdersApiTest {
         assertThat(r.header("X-Correlation-Id")).as(row.name() + ": correlation id echoed " + r.headers()).isEqualTo(cid);
         assertThat(r.headers()).as(row.name() + ": request headers are not echoed").doesNotContainKey("x-foo");
         assertThat(db.storedRows()).as(row.name() + ": nothing stored").isEqualTo(before);
+    }
+
+    @Test
+    void refusals_made_at_the_http_layer_answer_the_documented_code_and_json() {
+        long before = db.storedRows();
+        for (String query : List.of("/orders?limit=%ZZ", "/orders?x=%", "/dlq?limit=%ZZ", "/orders?status=%E0%A4%A",
+                "/orders/" + UUID.randomUUID() + "?a=%G0")) {
+            Reply r = send(Req.get(query).header("X-Correlation-Id", "bad-escape"));
+            assertErrorBody(query, r, 400, "invalid_parameter", "query");
+            assertThat(r.header("X-Correlation-Id")).isEqualTo("bad-escape");
+        }
+        Reply post = send(Req.post("/orders?x=%", "application/json", Http.VALID_ORDER));
+        assertErrorBody("POST /orders?x=%", post, 400, "invalid_parameter", "query");
+
+        for (String path : List.of("/orders/%ZZ", "/orders/%", "/%E0%A4%A", "/dlq/%zz/reprocess")) {
+            Reply r = send(Req.get(path).header("X-Correlation-Id", "bad-path"));
+            assertErrorBody(path, r, 400, "invalid_request", "path");
+        }
+
+        // RFC 9112 3.2: a 400 for an HTTP/1.1 request without Host, and for any request with two
+        String body = Http.VALID_ORDER;
+        Map<String, String> hosts = new LinkedHashMap<>();
+        hosts.put("no Host", "");
+        hosts.put("two Host headers", "Host: a.example\r\nHost: b.example\r\n");
+        hosts.put("two equal Host headers", "Host: a.example\r\nHost: a.example\r\n");
+        hosts.put("a Host with a path", "Host: a.example/x\r\n");
+        for (Map.Entry<String, String> host : hosts.entrySet()) {
+            Conversation c = converse("POST /orders HTTP/1.1\r\n" + host.getValue() + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body, Duration.ofSeconds(5));
+            assertThat(c.replies()).as(host.getKey() + ": " + c).hasSize(1);
+            assertErrorBody(host.getKey(), c.replies().get(0), 400, "invalid_request", "Host");
+        }
+        Conversation twoHostsGet = converse("GET /orders HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", Duration.ofSeconds(5));
+        assertErrorBody("HTTP/1.0 with two Host headers", twoHostsGet.replies().get(0), 400, "invalid_request", "Host");
+        assertThat(db.storedRows()).as("nothing stored").isEqualTo(before);
+
+        // refused by Netty before any handler, as the README documents
+        assertThat(send(Req.get("/orders?x=" + "a".repeat(5000))).status()).as("request line over 4096 bytes").isEqualTo(414);
+        assertThat(send(Req.get("/orders").header("X-Big", "a".repeat(9000))).status()).as("headers over 8192 bytes")
+                .isEqualTo(431);
+
+        // HTTP/1.0 needs no Host
+        Conversation old = converse("GET /orders?limit=1 HTTP/1.0\r\n\r\n", Duration.ofSeconds(5));
+        assertThat(old.replies()).as(old.toString()).hasSize(1);
+        assertThat(old.replies().get(0).status()).isEqualTo(200);
+    }
+
+    @Test
+    void http2_cleartext_is_not_spoken_on_the_api_port() {
+        // Upgrade: h2c is ignored: the answer is the HTTP/1.1 one, no 101 Switching Protocols
+        Conversation upgrade = converse("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
+                + "\r\n", Duration.ofSeconds(3));
+        assertThat(upgrade.replies()).as(upgrade.toString()).isNotEmpty();
+        assertThat(upgrade.replies().get(0).status()).as(upgrade.toString()).isEqualTo(200);
+        assertThat(upgrade.replies().get(0).json().isArray()).isTrue();
+        assertThat(upgrade.replies().get(0).headers()).doesNotContainKey("upgrade");
+
+        // the prior-knowledge preface (RFC 9113 3.4) followed by an empty SETTINGS frame: refused as HTTP/1.1
+        String preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\u0000\u0000\u0000\u0004\u0000\u0000\u0000\u0000\u0000";
+        Conversation prior = converse(preface, Duration.ofSeconds(3));
+        assertThat(prior.replies()).as("no HTTP/2 frames, an HTTP/1.1 refusal: " + prior).hasSize(1);
+        assertThat(prior.replies().get(0).status()).as(prior.toString()).isBetween(400, 505);
+        assertThat(prior.closedByServer()).as(prior.toString()).isTrue();
+    }
+
+    @Test
+    void ambiguous_framing_is_refused_the_connection_closed_and_a_pipelined_request_not_answered() {
+        String body = Http.VALID_ORDER;
+        String chunkedBody = Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
+        String pipelined = "GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        Map<String, Integer> framings = new LinkedHashMap<>();
+        framings.put("Content-Length: " + chunkedBody.length() + "\r\nTransfer-Encoding: chunked", 400);
+        framings.put("Transfer-Encoding: chunked\r\nContent-Length: " + body.length(), 400);
+        framings.put("Transfer-Encoding: xchunked", 400);
+        framings.put("Transfer-Encoding: chunked, identity", 400);
+        framings.put("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked", 400);
+        framings.put("Transfer-Encoding: chunked, chunked", 400);
+        framings.put("Transfer-Encoding: gzip, chunked", 501);
+        framings.put("Transfer-Encoding: identity, chunked", 501);
+        long before = db.storedRows();
+        for (Map.Entry<String, Integer> framing : framings.entrySet()) {
+            String what = framing.getKey().replace("\r\n", " | ");
+            Conversation c = converse("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + framing.getKey() + "\r\n\r\n" + chunkedBody + pipelined, Duration.ofSeconds(5));
+            assertThat(c.replies()).as(what + ": one answer, the pipelined request is not answered: " + c).hasSize(1);
+            assertErrorBody(what, c.replies().get(0), framing.getValue(),
+                    framing.getValue() == 501 ? "not_implemented" : "invalid_request", "Transfer-Encoding");
+            assertThat(c.replies().get(0).header("Connection")).as(what).isEqualToIgnoringCase("close");
+            assertThat(c.closedByServer()).as(what + ": connection closed").isTrue();
+        }
+        assertThat(db.storedRows()).as("nothing stored").isEqualTo(before);
+
+        // chunked alone, in any case, stays fine, and so does a pipelined request behind it
+        Conversation ok = converse("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: Chunked\r\n\r\n" + chunkedBody + pipelined.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"),
+                Duration.ofSeconds(5));
+        assertThat(ok.replies()).as(ok.toString()).hasSize(2);
+        assertThat(ok.replies().get(0).status()).isEqualTo(202);
+        assertThat(ok.replies().get(1).status()).isEqualTo(200);
     }
 
     @Test
@@ -1065,45 +1275,14 @@ class OrdersApiTest {
     private static Reply read(InputStream in) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
-        int headEnd = -1;
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        int status = -1;
-        long contentLength = -1;
-        boolean chunked = false;
         boolean eof = false;
         while (true) {
             byte[] data = received.toByteArray();
-            if (headEnd < 0) {
-                headEnd = indexOf(data, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                if (headEnd >= 0) {
-                    String[] lines = new String(data, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n");
-                    status = Integer.parseInt(lines[0].split(" ")[1]);
-                    for (int i = 1; i < lines.length; i++) {
-                        int colon = lines[i].indexOf(':');
-                        String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                        headers.computeIfAbsent(name, k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
-                    }
-                    contentLength = headers.containsKey("content-length")
-                            ? Long.parseLong(headers.get("content-length").get(0)) : -1;
-                    chunked = headers.getOrDefault("transfer-encoding", List.of()).stream()
-                            .anyMatch(v -> v.equalsIgnoreCase("chunked"));
-                }
+            Parsed parsed = parse(data, 0, eof);
+            if (parsed != null) {
+                return parsed.reply();
             }
-            if (headEnd >= 0) {
-                int bodyStart = headEnd + 4;
-                if (contentLength >= 0 && data.length - bodyStart >= contentLength) {
-                    return new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, bodyStart + (int) contentLength));
-                }
-                if (chunked) {
-                    byte[] decoded = dechunk(data, bodyStart);
-                    if (decoded != null) {
-                        return new Reply(status, headers, decoded);
-                    }
-                }
-                if (eof) {
-                    return new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, data.length));
-                }
-            } else if (eof) {
+            if (eof) {
                 throw new IOException("connection closed before a complete response: "
                         + new String(data, StandardCharsets.ISO_8859_1));
             }
@@ -1119,6 +1298,90 @@ class OrdersApiTest {
                 received.write(buffer, 0, n);
             }
         }
+    }
+
+    /** What came back on one connection: every complete response, and whether the server closed it. */
+    record Conversation(List<Reply> replies, boolean closedByServer, String rest) {
+    }
+
+    /**
+     * Writes {@code wire} as it is (no Host or Connection header added, pipelined requests allowed) and reads
+     * until the server closes the connection or {@code quiet} passes without a byte.
+     */
+    private static Conversation converse(String wire, Duration quiet) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", api.port()), 5_000);
+            socket.setSoTimeout((int) quiet.toMillis());
+            socket.getOutputStream().write(wire.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            boolean closed = false;
+            while (true) {
+                int n;
+                try {
+                    n = socket.getInputStream().read(buffer);
+                } catch (java.net.SocketTimeoutException e) {
+                    break;
+                } catch (java.net.SocketException e) {
+                    n = -1;
+                }
+                if (n < 0) {
+                    closed = true;
+                    break;
+                }
+                received.write(buffer, 0, n);
+            }
+            byte[] data = received.toByteArray();
+            List<Reply> replies = new ArrayList<>();
+            int at = 0;
+            Parsed parsed;
+            while (at < data.length && (parsed = parse(data, at, closed)) != null) {
+                replies.add(parsed.reply());
+                at = parsed.end();
+            }
+            return new Conversation(replies, closed, new String(data, at, data.length - at, StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Parsed(Reply reply, int end) {
+    }
+
+    /** The response starting at {@code from}, or null while it is incomplete. */
+    private static Parsed parse(byte[] data, int from, boolean eof) {
+        int headEnd = indexOf(Arrays.copyOfRange(data, from, data.length), "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (headEnd < 0) {
+            return null;
+        }
+        headEnd += from;
+        String[] lines = new String(data, from, headEnd - from, StandardCharsets.ISO_8859_1).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+        }
+        long contentLength = headers.containsKey("content-length") ? Long.parseLong(headers.get("content-length").get(0)) : -1;
+        boolean chunked = headers.getOrDefault("transfer-encoding", List.of()).stream()
+                .anyMatch(v -> v.equalsIgnoreCase("chunked"));
+        int bodyStart = headEnd + 4;
+        if (contentLength >= 0 && data.length - bodyStart >= contentLength) {
+            int end = bodyStart + (int) contentLength;
+            return new Parsed(new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, end)), end);
+        }
+        if (chunked) {
+            byte[] decoded = dechunk(data, bodyStart);
+            if (decoded != null) {
+                return new Parsed(new Reply(status, headers, decoded), data.length);
+            }
+        }
+        if (eof) {
+            return new Parsed(new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, data.length)), data.length);
+        }
+        return null;
     }
 
     /** The decoded body when all chunks have arrived, else null. */
