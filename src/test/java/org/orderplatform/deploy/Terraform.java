@@ -314,6 +314,125 @@ final class Terraform {
         throw new AssertionError(what + " is not a literal number: " + value);
     }
 
+    // --- containers -------------------------------------------------------------------------------
+
+    /** The production tree, the lab tree and the lab's compose file (the CONTRACT.md of issue 10 names them). */
+    static final String PROD = "infra/aws";
+    static final String LAB = "infra/aws-lab";
+    static final Path LAB_COMPOSE = Path.of(LAB, "compose.yaml");
+
+    /**
+     * One container as the service sees it: its environment (name -> value) and, for ECS, its secrets
+     * (name -> valueFrom). {@code source} says where it is declared.
+     */
+    record Container(String source, String taskDefinition, Map<String, Object> environment,
+                     Map<String, Object> secrets, Map<String, Object> definition) {
+        /** ORDERS_ROLE, the role the one image plays in this container. */
+        String role() {
+            return String.valueOf(environment.get("ORDERS_ROLE"));
+        }
+    }
+
+    /** Every container of every aws_ecs_task_definition of {@code module}, from its evaluated container_definitions. */
+    static List<Container> ecsContainers(Module module) {
+        List<Container> containers = new ArrayList<>();
+        module.resources("aws_ecs_task_definition").forEach((name, task) -> {
+            Object definitions = task.get("container_definitions");
+            if (!(definitions instanceof List<?> list)) {
+                throw new AssertionError("aws_ecs_task_definition." + name + ".container_definitions could not be read "
+                        + "(keep it jsonencode([...]) over locals, see CONTRACT.md): " + definitions);
+            }
+            for (Map<String, Object> container : blocks(list)) {
+                containers.add(new Container("aws_ecs_task_definition." + name + " container " + container.get("name"), name,
+                        pairs(container.get("environment"), "value"), pairs(container.get("secrets"), "valueFrom"), container));
+            }
+        });
+        return containers;
+    }
+
+    /** ECS's [{name, value}] lists as a map; a name given twice fails (ECS would take one of them). */
+    private static Map<String, Object> pairs(Object list, String valueKey) {
+        Map<String, Object> pairs = new LinkedHashMap<>();
+        for (Map<String, Object> pair : blocks(list)) {
+            String name = String.valueOf(pair.get("name"));
+            if (pairs.containsKey(name)) {
+                throw new AssertionError(name + " is given twice");
+            }
+            pairs.put(name, pair.get(valueKey));
+        }
+        return pairs;
+    }
+
+    /** The lab's compose file as YAML. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> labCompose() {
+        if (!Files.isRegularFile(LAB_COMPOSE)) {
+            throw new AssertionError("no " + LAB_COMPOSE + ": the lab's compose file is missing");
+        }
+        try (Reader reader = Files.newBufferedReader(LAB_COMPOSE)) {
+            return (Map<String, Object>) new org.yaml.snakeyaml.Yaml().load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The compose services that run the service's image (they set ORDERS_ROLE). */
+    static List<Container> labContainers() {
+        List<Container> containers = new ArrayList<>();
+        namedBlocks(labCompose().get("services")).forEach((name, service) -> {
+            Map<String, Object> environment = composeEnvironment(service.get("environment"));
+            if (environment.containsKey("ORDERS_ROLE")) {
+                containers.add(new Container(LAB_COMPOSE + " service " + name, name, environment, Map.of(), service));
+            }
+        });
+        return containers;
+    }
+
+    /** Compose allows the environment as a map or as a list of NAME=value. */
+    static Map<String, Object> composeEnvironment(Object environment) {
+        if (environment instanceof List<?> list) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            list.forEach(entry -> {
+                String[] pair = String.valueOf(entry).split("=", 2);
+                map.put(pair[0], pair.length > 1 ? pair[1] : null);
+            });
+            return map;
+        }
+        return new LinkedHashMap<>(map(environment));
+    }
+
+    /** The work queue and its redrive DLQ of a tree, as aws_sqs_queue resource names. */
+    record Queues(String work, String dlq) {
+        /** "work" or "dlq" for a reference to one of the two queues' attributes, null for anything else. */
+        String which(Object reference) {
+            if (reference instanceof Ref ref) {
+                if (ref.address().equals("aws_sqs_queue." + work)) {
+                    return "work";
+                }
+                if (ref.address().equals("aws_sqs_queue." + dlq)) {
+                    return "dlq";
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The one aws_sqs_queue whose redrive policy names another queue of the tree as its DLQ, and that DLQ. */
+    static Queues queues(Module module) {
+        List<Queues> found = new ArrayList<>();
+        module.resources("aws_sqs_queue").forEach((name, queue) -> {
+            Object target = map(queue.get("redrive_policy")).get("deadLetterTargetArn");
+            if (target instanceof Ref ref && ref.address().startsWith("aws_sqs_queue.")) {
+                found.add(new Queues(name, ref.address().substring("aws_sqs_queue.".length())));
+            }
+        });
+        if (found.size() != 1) {
+            throw new AssertionError(module.dir() + ": expected one aws_sqs_queue with a redrive_policy = jsonencode({"
+                    + " deadLetterTargetArn = aws_sqs_queue.<dlq>.arn, ... }), found " + found);
+        }
+        return found.get(0);
+    }
+
     // --- the application's side -------------------------------------------------------------------
 
     /** The keys of the real application.properties at the project root. */
@@ -370,6 +489,9 @@ final class Terraform {
     private static Object merge(List<Object> args) {
         Map<String, Object> merged = new LinkedHashMap<>();
         for (Object arg : args) {
+            if (arg instanceof String s && s.startsWith("${var.")) {
+                continue;  // a map variable (var.tags): its keys are the user's, the literal maps are the tree's
+            }
             if (!(arg instanceof Map<?, ?> m)) {
                 return null;  // a map hcl4j could not resolve: the result is unknown
             }
