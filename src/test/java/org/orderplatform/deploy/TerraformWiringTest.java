@@ -32,7 +32,9 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class TerraformWiringTest {
     private static final Properties PROPERTIES = Terraform.applicationProperties();
-    private static final Pattern URL_PATH = Pattern.compile("https?://[^/\\s\"'\\],]+(/[^\\s\"'|;\\],]*)");
+    /** The path a health check command asks for: curl/wget with a URL, or a raw "GET /path HTTP/1.x" request. */
+    private static final Pattern HEALTH_PATH =
+            Pattern.compile("(?:https?://[^/\\s\"'\\],]+|GET )(/[^\\s\"'|;\\],]*)");
 
     private static List<Container> prodContainers() {
         List<Container> containers = Terraform.ecsContainers(Terraform.module(Terraform.PROD));
@@ -285,8 +287,8 @@ class TerraformWiringTest {
             Object check = container.definition().containsKey("healthCheck")
                     ? Terraform.map(container.definition().get("healthCheck")).get("command")
                     : Terraform.map(container.definition().get("healthcheck")).get("test");
-            Matcher m = URL_PATH.matcher(String.valueOf(check));
-            assertThat(m.find()).as("%s health check names a URL: %s", container.source(), check).isTrue();
+            Matcher m = HEALTH_PATH.matcher(String.valueOf(check));
+            assertThat(m.find()).as("%s health check asks for a path: %s", container.source(), check).isTrue();
             pathsByRole.get(container.role()).add(m.group(1));
         }
         String db = TestDatabase.newDatabase("terraform_health");
