@@ -447,16 +447,22 @@ final class Terraform {
     }
 
     /**
-     * The property an environment variable sets, by the service's rule (ORDERS_DB_URL -> orders.db.url,
-     * ORDERS_SQS_QUEUE_NAME -> orders.sqs.queue-name): null when application.properties has no such key.
+     * The property an environment variable sets, null when application.properties has no such key. The
+     * service reads properties through Camel, which looks a key up in the environment as it is upper-cased,
+     * with '.' and '-' as '_' (orders.sqs.queue-name: ORDERS_SQS_QUEUE_NAME), and with camelCase as dashes
+     * first (camel.main.shutdownTimeout: CAMEL_MAIN_SHUTDOWN_TIMEOUT): IOHelper.lookupEnvironmentVariable.
+     * A variable in any other spelling (ORDERS_DB_POOLSIZE) is never read.
      */
     static String propertyFor(String variable, Properties properties) {
-        String wanted = squash(variable);
-        return properties.stringPropertyNames().stream().filter(k -> squash(k).equals(wanted)).findFirst().orElse(null);
+        return properties.stringPropertyNames().stream()
+                .filter(key -> key.toUpperCase(Locale.ROOT).equals(variable)
+                        || environmentName(key).equals(variable)
+                        || environmentName(key.replaceAll("([a-z0-9])([A-Z])", "$1-$2")).equals(variable))
+                .findFirst().orElse(null);
     }
 
-    private static String squash(String key) {
-        return key.toLowerCase(Locale.ROOT).replaceAll("[._\\-\\[\\]]", "");
+    private static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
     }
 
     /** Environment variable names that carry secrets and must never be plain values. */

@@ -292,12 +292,19 @@ class TerraformWiringTest {
             pathsByRole.get(container.role()).add(m.group(1));
         }
         String db = TestDatabase.newDatabase("terraform_health");
-        int sqsPort = Platform.freePort();
         Map<String, String> api = Platform.defaults(db);
+        Map<String, String> worker = Platform.defaults(db);
+        // three ports picked one after the other can coincide: the api's HTTP port, the worker's, ElasticMQ's
+        int sqsPort = Platform.freePort();
+        while (worker.get("camel.server.port").equals(api.get("camel.server.port"))) {
+            worker.put("camel.server.port", String.valueOf(Platform.freePort()));
+        }
+        while (List.of(api.get("camel.server.port"), worker.get("camel.server.port")).contains(String.valueOf(sqsPort))) {
+            sqsPort = Platform.freePort();
+        }
         api.put("orders.role", "api");
         api.put("orders.transport", "sqs");
         api.put("orders.sqs.embedded-port", String.valueOf(sqsPort));
-        Map<String, String> worker = Platform.defaults(db);
         worker.put("orders.role", "worker");
         worker.put("orders.transport", "sqs");
         worker.put("orders.sqs.endpoint", "http://127.0.0.1:" + sqsPort);
