@@ -27,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The alarms and the dashboard of infra/aws against the metrics the service publishes. What it publishes
+ * The alarms, the dashboard and the scaling policies of infra/aws against the metrics they watch. What it publishes
  * is read from the code: the registry the application uses ({@link CloudWatchMetrics#registry}) is given
  * a CloudWatch client of this test's that records every PutMetricData request, {@link OrderMetrics} is
  * registered on it, every meter is touched and the registry closed (which publishes). Every metric of the
@@ -100,7 +100,7 @@ class TerraformMetricsTest {
         System.out.println("Published to CloudWatch: " + published);
     }
 
-    /** Every metric named by an aws_cloudwatch_metric_alarm (plain or metric math) or the dashboard. */
+    /** Every metric named by an aws_cloudwatch_metric_alarm (plain or metric math), a scaling policy or the dashboard. */
     private static List<Named> namedMetrics(Module prod) {
         List<Named> named = new ArrayList<>();
         prod.resources("aws_cloudwatch_metric_alarm").forEach((name, alarm) -> {
@@ -113,6 +113,25 @@ class TerraformMetricsTest {
                 if (!metric.isEmpty()) {
                     named.add(new Named(where + " metric_query " + query.get("id"), metric.get("namespace"),
                             metric.get("metric_name"), Terraform.map(metric.get("dimensions"))));
+                }
+            }
+        });
+        // target tracking on a custom metric (the worker's backlog per task): a wrong dimension there
+        // leaves the service unscaled without any error
+        prod.resources("aws_appautoscaling_policy").forEach((name, policy) -> {
+            String where = "aws_appautoscaling_policy." + name;
+            for (Map<String, Object> config : Terraform.blocks(policy.get("target_tracking_scaling_policy_configuration"))) {
+                for (Map<String, Object> spec : Terraform.blocks(config.get("customized_metric_specification"))) {
+                    if (spec.get("metric_name") != null) {
+                        named.add(new Named(where, spec.get("namespace"), spec.get("metric_name"), dimensionBlocks(spec.get("dimensions"))));
+                    }
+                    for (Map<String, Object> query : Terraform.blocks(spec.get("metrics"))) {
+                        for (Map<String, Object> stat : Terraform.blocks(query.get("metric_stat"))) {
+                            Map<String, Object> metric = Terraform.map(stat.get("metric"));
+                            named.add(new Named(where + " metrics " + query.get("id"), metric.get("namespace"),
+                                    metric.get("metric_name"), dimensionBlocks(metric.get("dimensions"))));
+                        }
+                    }
                 }
             }
         });
@@ -143,6 +162,13 @@ class TerraformMetricsTest {
             }
         });
         return named;
+    }
+
+    /** Application Auto Scaling's {@code dimensions { name = ..., value = ... }} blocks as a map. */
+    private static Map<String, Object> dimensionBlocks(Object blocks) {
+        Map<String, Object> dimensions = new TreeMap<>();
+        Terraform.blocks(blocks).forEach(d -> dimensions.put(String.valueOf(d.get("name")), d.get("value")));
+        return dimensions;
     }
 
     @Test
