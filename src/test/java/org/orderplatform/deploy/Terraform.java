@@ -106,14 +106,19 @@ final class Terraform {
         }
     }
 
+    /** Parsed modules by directory: the files do not change while the tests run, and parsing takes a while. */
+    private static final Map<String, Module> MODULES = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The Terraform module (all .tf files of one directory) at {@code dir}, e.g. {@code infra/aws}. */
     static Module module(String dir) {
-        Path path = Path.of(dir);
-        List<Path> files = files().stream().filter(f -> f.getParent().equals(path)).toList();
-        if (files.isEmpty()) {
-            throw new AssertionError("no .tf file in " + path + ": that Terraform tree is missing");
-        }
-        return new Module(path, files);
+        return MODULES.computeIfAbsent(dir, d -> {
+            Path path = Path.of(d);
+            List<Path> files = files().stream().filter(f -> f.getParent().equals(path)).toList();
+            if (files.isEmpty()) {
+                throw new AssertionError("no .tf file in " + path + ": that Terraform tree is missing");
+            }
+            return new Module(path, files);
+        });
     }
 
     /** Every directory with .tf files under infra/. */

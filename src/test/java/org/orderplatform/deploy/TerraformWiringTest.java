@@ -107,9 +107,22 @@ class TerraformWiringTest {
             assertThat(container.environment().get("ORDERS_SQS_QUEUE_NAME")).as("%s ORDERS_SQS_QUEUE_NAME", container.source())
                     .isEqualTo(new Ref("aws_sqs_queue." + queues.work() + ".name"));
         }
+        Module lab = Terraform.module(Terraform.LAB);
+        Queues labQueues = Terraform.queues(lab);
+        for (Container container : labContainers()) {
+            assertThat(labSetting(lab, container.environment().get("ORDERS_SQS_QUEUE_NAME")))
+                    .as("%s ORDERS_SQS_QUEUE_NAME, as Terraform writes it for the host", container.source())
+                    .isEqualTo(new Ref("aws_sqs_queue." + labQueues.work() + ".name"));
+        }
+        int lockTimeout = property("orders.outbox.lock-timeout-seconds");
         for (String dir : List.of(Terraform.PROD, Terraform.LAB)) {
             Module module = Terraform.module(dir);
             Queues q = Terraform.queues(module);
+            // a message must not reappear while the worker that received it still holds the order's lease
+            assertThat(resolvedNumber(module, module.resource("aws_sqs_queue", q.work()).get("visibility_timeout_seconds"),
+                    dir + " aws_sqs_queue." + q.work() + ".visibility_timeout_seconds"))
+                    .as("%s work queue visibility timeout >= orders.outbox.lock-timeout-seconds", dir)
+                    .isGreaterThanOrEqualTo(lockTimeout);
             Object work = module.resource("aws_sqs_queue", q.work()).get("name");
             Object dlq = module.resource("aws_sqs_queue", q.dlq()).get("name");
             // the service looks its DLQ up by exactly this name
@@ -217,9 +230,10 @@ class TerraformWiringTest {
             assertThat(conditions(module, name, byDefault))
                     .as("%s var.%s validation with its own default: must be accepted", dir, name).containsOnly(true);
             // the service checks the property against the queue at start: give it the same number
-            List<Container> containers = dir.equals(Terraform.PROD) ? prodContainers() : List.of();
-            for (Container container : containers) {
-                assertThat(container.environment().get("ORDERS_SQS_MAX_RECEIVE_COUNT"))
+            boolean prod = dir.equals(Terraform.PROD);
+            for (Container container : prod ? prodContainers() : labContainers()) {
+                Object value = container.environment().get("ORDERS_SQS_MAX_RECEIVE_COUNT");
+                assertThat(prod ? value : labSetting(module, value))
                         .as("%s ORDERS_SQS_MAX_RECEIVE_COUNT", container.source()).isEqualTo("${var." + name + "}");
             }
         }
@@ -229,6 +243,56 @@ class TerraformWiringTest {
     private static List<Object> conditions(Module module, String variable, double value) {
         return Terraform.blocks(module.variableEvaluatedWith(variable, value).get("validation")).stream()
                 .map(v -> v.get("condition")).toList();
+    }
+
+    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?])?[^}]*}");
+
+    /**
+     * What a lab compose value becomes on the host: a {@code ${NAME}} substitution is the value Terraform
+     * writes for NAME (a key of a locals map: the instance's settings file), anything else is itself.
+     */
+    private static Object labSetting(Module lab, Object composeValue) {
+        Matcher m = SUBSTITUTION.matcher(String.valueOf(composeValue));
+        if (!m.matches()) {
+            return composeValue;
+        }
+        return lab.locals().values().stream().filter(Map.class::isInstance).map(Terraform::map)
+                .filter(settings -> settings.containsKey(m.group(1))).map(settings -> settings.get(m.group(1)))
+                .findFirst().orElseThrow(() -> new AssertionError(Terraform.LAB + ": no locals map gives " + m.group(1)));
+    }
+
+    /** A number attribute, or the default of the variable it names. */
+    private static double resolvedNumber(Module module, Object value, String what) {
+        Matcher m = Pattern.compile("\\$\\{var\\.([A-Za-z0-9_]+)}").matcher(String.valueOf(value));
+        return Terraform.number(m.matches() ? module.variable(m.group(1)).get("default") : value, what);
+    }
+
+    /**
+     * Compose fails the start on a required ${NAME} nobody sets: each one the lab's compose file needs is a
+     * setting Terraform writes for the host, or a secret host/prepare.sh writes from SSM.
+     */
+    @Test
+    void every_substitution_in_the_lab_compose_file_is_provided() throws java.io.IOException {
+        Module lab = Terraform.module(Terraform.LAB);
+        String compose = java.nio.file.Files.readString(Terraform.LAB_COMPOSE);
+        String prepare = java.nio.file.Files.readString(Path.of(Terraform.LAB, "host", "prepare.sh"));
+        Matcher m = SUBSTITUTION.matcher(compose.replaceAll("(?m)^\\s*#.*$", ""));
+        Set<String> required = new java.util.TreeSet<>();
+        while (m.find()) {
+            if (!":-".equals(m.group(2)) && !"-".equals(m.group(2))) {
+                required.add(m.group(1));
+            }
+        }
+        assertThat(required).as("required substitutions in %s", Terraform.LAB_COMPOSE).isNotEmpty();
+        for (String name : required) {
+            boolean fromTerraform = lab.locals().values().stream().filter(Map.class::isInstance)
+                    .anyMatch(settings -> Terraform.map(settings).containsKey(name));
+            boolean fromSsm = Terraform.isSecretName(name) && prepare.contains(name + "=");
+            assertThat(fromTerraform || fromSsm).as("%s needs ${%s}: neither a setting Terraform writes nor a secret "
+                    + "host/prepare.sh writes", Terraform.LAB_COMPOSE, name).isTrue();
+            assertThat(fromTerraform && Terraform.isSecretName(name))
+                    .as("%s: the secret %s must not travel through Terraform's settings (user data)", Terraform.LAB, name).isFalse();
+        }
     }
 
     @Test
