@@ -5,6 +5,7 @@ import com.bertramlabs.plugins.hcl4j.HCLParserException;
 import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.PrimitiveType;
 import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.VariableTree;
 import com.bertramlabs.plugins.hcl4j.symbols.Symbol;
+import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -107,7 +109,7 @@ final class Terraform {
     }
 
     /** Parsed modules by directory: the files do not change while the tests run, and parsing takes a while. */
-    private static final Map<String, Module> MODULES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Module> MODULES = new ConcurrentHashMap<>();
 
     /** The Terraform module (all .tf files of one directory) at {@code dir}, e.g. {@code infra/aws}. */
     static Module module(String dir) {
@@ -375,7 +377,7 @@ final class Terraform {
             throw new AssertionError("no " + LAB_COMPOSE + ": the lab's compose file is missing");
         }
         try (Reader reader = Files.newBufferedReader(LAB_COMPOSE)) {
-            return (Map<String, Object>) new org.yaml.snakeyaml.Yaml().load(reader);
+            return (Map<String, Object>) new Yaml().load(reader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,9 +21,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -80,7 +82,7 @@ class TerraformIamTest {
                     assertThat(http.post("/dlq/" + id + "/reprocess", "application/json", "").status()).isEqualTo(202);
                     await().atMost(Duration.ofSeconds(60)).until(() -> db.count(
                             "SELECT count(*) FROM order_transitions WHERE order_id = ?::uuid AND to_status = 'FAILED'",
-                            java.util.UUID.fromString(id)) == 2);
+                            UUID.fromString(id)) == 2);
                 }
                 try (Platform ignored = Platform.start(role("worker", db, worker))) {
                     awaitStatus(db, http.createOrder(), "PROCESSED");
@@ -126,7 +128,7 @@ class TerraformIamTest {
 
     private static void awaitStatus(Db db, String id, String status) {
         await().atMost(Duration.ofSeconds(60)).until(() ->
-                db.count("SELECT count(*) FROM orders WHERE id = ?::uuid AND status = ?", java.util.UUID.fromString(id), status) == 1);
+                db.count("SELECT count(*) FROM orders WHERE id = ?::uuid AND status = ?", UUID.fromString(id), status) == 1);
     }
 
     /**
@@ -224,7 +226,7 @@ class TerraformIamTest {
                 continue;
             }
             for (Object action : s.actions()) {
-                if (!String.valueOf(action).toLowerCase(java.util.Locale.ROOT).startsWith("sqs:")) {
+                if (!String.valueOf(action).toLowerCase(Locale.ROOT).startsWith("sqs:")) {
                     continue;
                 }
                 for (Object resource : s.resources()) {

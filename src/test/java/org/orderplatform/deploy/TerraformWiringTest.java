@@ -9,19 +9,24 @@ import org.orderplatform.support.Http;
 import org.orderplatform.support.Platform;
 import org.orderplatform.support.TestDatabase;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Terraform of issue 10 (infra/aws, infra/aws-lab and its compose file) against the code it deploys:
@@ -272,12 +277,12 @@ class TerraformWiringTest {
      * setting Terraform writes for the host, or a secret host/prepare.sh writes from SSM.
      */
     @Test
-    void every_substitution_in_the_lab_compose_file_is_provided() throws java.io.IOException {
+    void every_substitution_in_the_lab_compose_file_is_provided() throws IOException {
         Module lab = Terraform.module(Terraform.LAB);
-        String compose = java.nio.file.Files.readString(Terraform.LAB_COMPOSE);
-        String prepare = java.nio.file.Files.readString(Path.of(Terraform.LAB, "host", "prepare.sh"));
+        String compose = Files.readString(Terraform.LAB_COMPOSE);
+        String prepare = Files.readString(Path.of(Terraform.LAB, "host", "prepare.sh"));
         Matcher m = SUBSTITUTION.matcher(compose.replaceAll("(?m)^\\s*#.*$", ""));
-        Set<String> required = new java.util.TreeSet<>();
+        Set<String> required = new TreeSet<>();
         while (m.find()) {
             if (!":-".equals(m.group(2)) && !"-".equals(m.group(2))) {
                 required.add(m.group(1));
@@ -309,7 +314,7 @@ class TerraformWiringTest {
                         .isInstanceOfSatisfying(Map.class, m -> assertThat(m).isNotEmpty());
             }
             module.resources("aws_launch_template").forEach((name, template) -> {
-                Map<Object, Object> tagged = new java.util.HashMap<>();
+                Map<Object, Object> tagged = new HashMap<>();
                 Terraform.blocks(template.get("tag_specifications")).forEach(t -> tagged.put(t.get("resource_type"), t.get("tags")));
                 for (String type : List.of("instance", "volume")) {
                     assertThat(tagged.get(type)).as("%s aws_launch_template.%s tag_specifications for %s", dir, name, type)
@@ -377,7 +382,7 @@ class TerraformWiringTest {
             Map<String, Platform> byRole = Map.of("api", apiProcess, "worker", workerProcess);
             pathsByRole.forEach((role, paths) -> paths.forEach(path -> {
                 Http http = Http.anonymous(byRole.get(role).baseUrl());
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                await().atMost(Duration.ofSeconds(30))
                         .untilAsserted(() -> assertThat(http.get(path).status()).as("GET %s on the %s role", path, role).isEqualTo(200));
             }));
         }
