@@ -16,7 +16,7 @@ locals {
   # Container environment per role. Every name is a key of application.properties (ORDERS_X_Y ->
   # orders.x.y); values are strings because ECS accepts nothing else. No ORDERS_SQS_ENDPOINT: with
   # the embedded servers off, the SDK resolves SQS's endpoint from ORDERS_SQS_REGION. No secret
-  # here: the password and the token come from local.secrets.
+  # here: the password and the token come from local.api_secrets / local.worker_secrets.
   api_environment = [
     { name = "ORDERS_ROLE", value = "api" },
     { name = "ORDERS_TRANSPORT", value = "sqs" },
@@ -53,12 +53,14 @@ locals {
     { name = "ORDERS_METRICS_CLOUDWATCH_NAMESPACE", value = var.metrics_namespace },
   ]
 
-  # Read by the ECS agent (execution role) from Secrets Manager when a task starts. The worker gets
-  # the token too: without one the service generates a token and logs it.
-  secrets = [
+  # Read by the ECS agent (execution role) from Secrets Manager when a task starts. Only the api serves
+  # the operator endpoints, so only the api gets the token.
+  worker_secrets = [
     { name = "ORDERS_DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db_password.arn },
-    { name = "ORDERS_ADMIN_TOKEN", valueFrom = aws_secretsmanager_secret.admin_token.arn },
   ]
+  api_secrets = concat(local.worker_secrets, [
+    { name = "ORDERS_ADMIN_TOKEN", valueFrom = aws_secretsmanager_secret.admin_token.arn },
+  ])
 
   # Liveness only: /observe/health/live never looks at the database, so a database outage does not
   # make ECS kill and restart every task (the ALB's readiness check takes api tasks out instead).
@@ -156,7 +158,7 @@ resource "aws_ecs_task_definition" "api" {
         { name = "http", containerPort = 8080, protocol = "tcp" },
       ]
       environment = local.api_environment
-      secrets     = local.secrets
+      secrets     = local.api_secrets
       healthCheck = local.container_health_check
       # >= camel.main.shutdownTimeout (20 s): ECS sends SIGTERM, waits this long, then SIGKILL
       stopTimeout = 30
@@ -201,7 +203,7 @@ resource "aws_ecs_task_definition" "worker" {
       readonlyRootFilesystem = false
       # no port mapping: nothing outside the task calls a worker; its health check runs inside
       environment = local.worker_environment
-      secrets     = local.secrets
+      secrets     = local.worker_secrets
       healthCheck = local.container_health_check
       stopTimeout = 30
       logConfiguration = {

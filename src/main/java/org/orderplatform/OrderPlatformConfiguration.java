@@ -121,7 +121,10 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 Duration.parse(settings.string("orders.outbox.retention")),
                 Duration.parse(settings.string("orders.idempotency.retention")),
                 settings.integer("orders.outbox.retention-batch-size", 1, 100_000), 100));
-        registry.bind("adminAuth", new AdminAuth(adminToken(settings)));
+        if (role != Role.WORKER) {
+            // only the api serves operator endpoints: a worker needs no token, and must not log a generated one
+            registry.bind("adminAuth", new AdminAuth(adminToken(settings)));
+        }
 
         registry.bind("dataSource", dataSource);
         registry.bind("jsonMapper", mapper);
