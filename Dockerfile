@@ -9,6 +9,9 @@ RUN mvn -B -q package -DskipTests
 
 # Stage 2: a JRE and the jar, run as an unprivileged user.
 FROM eclipse-temurin:17-jre
+# curl for the health checks (this HEALTHCHECK, the ECS container health check in infra/aws): installed
+# explicitly, since Adoptium has dropped it from newer JRE images
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system orders && useradd --system --gid orders --home-dir /app orders \
     && mkdir -p /app/data && chown -R orders:orders /app
 WORKDIR /app
