@@ -21,6 +21,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Serves {@code GET /openapi.json}: the document camel-openapi-java generates from the REST DSL
@@ -42,6 +44,8 @@ import java.util.Map;
 public class OpenApiDocument {
     /** Tag descriptions; an operation under a new first path segment needs one here (the Redocly lint says so). */
     static final Map<String, String> TAGS = tags();
+    /** The keys of a path item that are operations. */
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     private final CamelContext context;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -96,13 +100,14 @@ public class OpenApiDocument {
     ObjectNode complete(ObjectNode doc) throws JsonProcessingException {
         doc.putArray("servers").addObject()
                 .put("url", "/")
-                .put("description", "the service itself: paths are relative to where this document is served");
-        Map<String, Boolean> used = new LinkedHashMap<>();
+                .put("description", "the service that serves this document, on the same host and port");
+        Set<String> used = new TreeSet<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             String tag = firstSegment(path.getKey());
-            for (Iterator<JsonNode> operations = path.getValue().elements(); operations.hasNext(); ) {
-                if (!(operations.next() instanceof ObjectNode operation)) {
+            for (Iterator<Map.Entry<String, JsonNode>> entries = path.getValue().fields(); entries.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = entries.next();
+                if (!METHODS.contains(entry.getKey()) || !(entry.getValue() instanceof ObjectNode operation)) {
                     continue;
                 }
                 if (!operation.has("security")) {
@@ -110,7 +115,7 @@ public class OpenApiDocument {
                 }
                 ArrayNode tags = operation.putArray("tags");
                 tags.add(tag);
-                used.put(tag, true);
+                used.add(tag);
                 for (JsonNode parameter : operation.path("parameters")) {
                     typedDefault(parameter.path("schema"));
                 }
@@ -121,7 +126,7 @@ public class OpenApiDocument {
             }
         }
         ArrayNode tags = doc.putArray("tags");
-        for (String tag : used.keySet()) {
+        for (String tag : used) {
             ObjectNode node = tags.addObject().put("name", tag);
             if (TAGS.containsKey(tag)) {
                 node.put("description", TAGS.get(tag));
