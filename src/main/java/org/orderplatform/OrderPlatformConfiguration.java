@@ -13,6 +13,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
 import org.orderplatform.api.HttpRequests;
 import org.orderplatform.api.HttpResponses;
+import org.orderplatform.api.OpenApiDocument;
 import org.orderplatform.api.OrderRequestParser;
 import org.orderplatform.api.OrderStore;
 import org.orderplatform.domain.RetryPolicy;
@@ -108,10 +109,6 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 settings.decimal("orders.processing.failure-probability", 0.0, 1.0));
 
         Role role = settings.choice("orders.role", Role.class);
-        if (role == Role.WORKER) {
-            // a worker serves no API, so no API document either (it would be an empty one, answered 204)
-            context.getRestConfiguration().setApiContextPath(null);
-        }
         Transport transport = settings.choice("orders.transport", Transport.class);
         OrderMetrics metrics = new OrderMetrics(orderMeterRegistry(context, settings), transport.name().toLowerCase());
         registry.bind("orderMetrics", metrics);
@@ -133,6 +130,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 settings.integer("orders.api.default-limit", 1, 500), settings.integer("orders.api.max-limit", 1, 500)));
         long reportIntervalMs = settings.longValue("orders.poll.report-interval-ms", 1000);
         registry.bind("httpResponses", new HttpResponses(mapper, reportIntervalMs));
+        // GET /openapi.json (routes/api/openapi.camel.yaml); a worker loads no API routes and serves no document
+        registry.bind("openApiDocument", new OpenApiDocument(context));
         registry.bind("retryPolicy", retryPolicy);
         registry.bind("workStore", workStore);
         registry.bind("pollFailures", new PollFailures(reportIntervalMs,

@@ -36,10 +36,20 @@ public final class OrderRequestParser {
 
     public static final int MAX_ITEMS = 100;
     public static final int MAX_QUANTITY = 10_000;
-    public static final BigDecimal MAX_UNIT_PRICE = new BigDecimal("99999999.99");
+    public static final String MAX_UNIT_PRICE_TEXT = "99999999.99";
+    public static final BigDecimal MAX_UNIT_PRICE = new BigDecimal(MAX_UNIT_PRICE_TEXT);
+    /** Anchored, so that the same text serves as the JSON Schema pattern of the API description (OrderRequest). */
+    public static final String CUSTOMER_ID_PATTERN = "^[A-Za-z0-9._-]{1,64}$";
+    public static final String CURRENCY_PATTERN = "^[A-Z]{3}$";
+    /**
+     * The sku rule of {@link #line} as a JSON Schema pattern, for the API description only (with minLength 1 and
+     * maxLength 64, which count code points as the code does): what {@link #isVisibleInIdentifier} allows (no
+     * "other" or separator code point but the plain space; noncharacters are unassigned), not only spaces.
+     */
+    public static final String SKU_PATTERN = "^(?:[^\\p{C}\\p{Z}]| )*[^\\p{C}\\p{Z}](?:[^\\p{C}\\p{Z}]| )*$";
 
-    private static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final Pattern CUSTOMER_ID = Pattern.compile(CUSTOMER_ID_PATTERN);
+    private static final Pattern CURRENCY = Pattern.compile(CURRENCY_PATTERN);
     private static final Set<String> ORDER_FIELDS = Set.of("customerId", "currency", "items");
     private static final Set<String> ITEM_FIELDS = Set.of("sku", "quantity", "unitPrice");
 
