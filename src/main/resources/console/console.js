@@ -148,13 +148,17 @@
     drawChart();
   }
 
-  /** Rates between successive samples, drawn as two lines; the y axis fits the largest rate. */
+  /**
+   * Rates between successive samples, drawn as two lines with a dot per sample; the y axis fits the largest
+   * rate, the x axis the time collected so far (up to 5 minutes), so the chart fills from the first minute.
+   */
   function drawChart() {
     const svg = $('rate-chart');
     while (svg.firstChild) {
       svg.removeChild(svg.firstChild);
     }
-    const W = 560, H = 150, left = 40, right = 8, top = 10, bottom = 20;
+    const W = Math.max(300, Math.round(svg.clientWidth || 560)), H = 150, left = 40, right = 10, top = 10, bottom = 20;
+    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     const rates = [];
     for (let i = 1; i < samples.length; i++) {
       const dt = (samples[i].t - samples[i - 1].t) / 1000;
@@ -168,21 +172,29 @@
     }
     const max = Math.max(1, ...rates.map((r) => Math.max(r.accepted, r.processed)));
     const now = samples.length ? samples[samples.length - 1].t : Date.now();
-    const x = (t) => left + (W - left - right) * (1 - (now - t) / WINDOW_MS);
+    const span = Math.min(WINDOW_MS, Math.max(10_000, samples.length ? now - samples[0].t : 0));
+    const x = (t) => left + (W - left - right) * (1 - (now - t) / span);
     const y = (v) => top + (H - top - bottom) * (1 - v / max);
     for (const v of [0, max / 2, max]) {
       line(svg, left, y(v), W - right, y(v), 'grid-line');
       text(svg, 4, y(v) + 4, v >= 10 ? v.toFixed(0) : v.toFixed(1));
     }
-    text(svg, left, H - 4, '-5 min');
+    text(svg, left, H - 4, span >= 60_000 ? '-' + (span / 60_000).toFixed(1) + ' min' : '-' + Math.round(span / 1000) + ' s');
     text(svg, W - right - 24, H - 4, 'now');
     for (const key of ['accepted', 'processed']) {
       if (rates.length) {
-        const points = rates.map((r) => x(r.t).toFixed(1) + ',' + y(r[key]).toFixed(1)).join(' ');
         const poly = document.createElementNS(SVG, 'polyline');
-        poly.setAttribute('points', rates.length === 1 ? points + ' ' + points : points);
+        poly.setAttribute('points', rates.map((r) => x(r.t).toFixed(1) + ',' + y(r[key]).toFixed(1)).join(' '));
         poly.setAttribute('class', 'line-' + key);
         svg.appendChild(poly);
+        for (const r of rates) {
+          const dot = document.createElementNS(SVG, 'circle');
+          dot.setAttribute('cx', x(r.t).toFixed(1));
+          dot.setAttribute('cy', y(r[key]).toFixed(1));
+          dot.setAttribute('r', '2.5');
+          dot.setAttribute('class', 'dot-' + key);
+          svg.appendChild(dot);
+        }
       }
     }
     const last = rates[rates.length - 1];
