@@ -98,7 +98,7 @@ class ObservabilityTest {
                     operations++;
                 }
             }
-            assertThat(operations).isEqualTo(5);
+            assertThat(operations).isEqualTo(8);
             assertThat(doc.at("/components/schemas/OrderRequest/properties/items")).isNotNull();
             assertThat(doc.at("/components/schemas/ApiError/properties/error").isMissingNode()).isFalse();
         }
