@@ -11,7 +11,9 @@ import org.apache.camel.Service;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
+import org.orderplatform.api.ConsoleAssets;
 import org.orderplatform.api.HttpRequests;
+import org.orderplatform.api.OrderIdsParser;
 import org.orderplatform.api.HttpResponses;
 import org.orderplatform.api.OpenApiDocument;
 import org.orderplatform.api.OrderRequestParser;
@@ -127,7 +129,9 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("jsonMapper", mapper);
         registry.bind("orderStore", new OrderStore(dataSource, mapper));
         registry.bind("httpRequests", new HttpRequests(new OrderRequestParser(),
-                settings.integer("orders.api.default-limit", 1, 500), settings.integer("orders.api.max-limit", 1, 500)));
+                settings.integer("orders.api.default-limit", 1, 500), settings.integer("orders.api.max-limit", 1, 500),
+                new OrderIdsParser(settings.integer("orders.api.reprocess-max-ids", 1, 1000))));
+        registry.bind("consoleAssets", new ConsoleAssets());
         long reportIntervalMs = settings.longValue("orders.poll.report-interval-ms", 1000);
         registry.bind("httpResponses", new HttpResponses(mapper, reportIntervalMs));
         // GET /openapi.json (routes/api/openapi.camel.yaml); a worker loads no API routes and serves no document

@@ -7,7 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Guards the operator endpoints ({@code /dlq}, {@code /dlq/{id}/reprocess}) with
+ * Guards the operator endpoints ({@code /dlq}, {@code /dlq/{id}/reprocess}, {@code /dlq/reprocess}, {@code /stats}) with
  * {@code Authorization: Bearer <orders.admin.token>}. The comparison takes the same time whatever the
  * given token (digests compared with {@link MessageDigest#isEqual}); the token is never logged or echoed.
  */

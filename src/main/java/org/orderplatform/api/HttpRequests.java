@@ -24,22 +24,32 @@ public class HttpRequests {
     public static final String STATUS_PROPERTY = "statusFilter";
     public static final String LIMIT_PROPERTY = "limit";
     public static final String IDEMPOTENCY_KEY_PROPERTY = "idempotencyKey";
+    public static final String CORRELATION_FILTER_PROPERTY = "correlationFilter";
+    public static final String ORDER_IDS_PROPERTY = "orderIds";
 
     /** Client correlation ids are echoed in headers and logs, so only a safe alphabet is kept. */
     private static final Pattern SAFE_CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    /** {@code /orders/{orderId}} and {@code /dlq/{orderId}/reprocess}, under any context path. */
-    private static final Pattern ORDER_ID_IN_PATH = Pattern.compile("/(?:orders|dlq)/([^/]*)(?:/reprocess)?/?$");
+    /** {@code /orders/{orderId}}, {@code /orders/{orderId}/transitions} and {@code /dlq/{orderId}/reprocess}, under any context path. */
+    private static final Pattern ORDER_ID_IN_PATH =
+            Pattern.compile("/(?:orders|dlq)/([^/]*)(?:/reprocess|/transitions)?/?$");
 
     private final OrderRequestParser parser;
     private final int defaultLimit;
     private final int maxLimit;
+    private final OrderIdsParser orderIds;
 
     public HttpRequests(OrderRequestParser parser, int defaultLimit, int maxLimit) {
+        this(parser, defaultLimit, maxLimit, new OrderIdsParser(100));
+    }
+
+    /** @param orderIds the body of {@code POST /dlq/reprocess} (orders.api.reprocess-max-ids) */
+    public HttpRequests(OrderRequestParser parser, int defaultLimit, int maxLimit, OrderIdsParser orderIds) {
         this.parser = parser;
         this.defaultLimit = defaultLimit;
         this.maxLimit = maxLimit;
+        this.orderIds = orderIds;
     }
 
     /**
@@ -86,6 +96,29 @@ public class HttpRequests {
     /** Puts the optional {@code status} query parameter in the {@value #STATUS_PROPERTY} property (null: all). */
     public void readStatusFilter(Exchange exchange) {
         exchange.setProperty(STATUS_PROPERTY, statusFilter(exchange));
+    }
+
+    /**
+     * Puts the optional {@code correlationId} query parameter of {@code GET /orders} in the
+     * {@value #CORRELATION_FILTER_PROPERTY} property (null: any); 400 unless it is 1-128 characters of
+     * {@code [A-Za-z0-9._:-]}, the only correlation ids the service ever stores.
+     */
+    public void readCorrelationFilter(Exchange exchange) {
+        String raw = queryParameter(exchange, "correlationId");
+        if (raw != null && !SAFE_CORRELATION_ID.matcher(raw).matches()) {
+            throw ApiException.badRequest("invalid_parameter", "correlationId must be 1-128 characters of [A-Za-z0-9._:-]");
+        }
+        exchange.setProperty(CORRELATION_FILTER_PROPERTY, raw);
+    }
+
+    /**
+     * Puts the ids of a {@code POST /dlq/reprocess} body ({@code {"orderIds":[...]}}, JSON only) in the
+     * {@value #ORDER_IDS_PROPERTY} property; 415 or 400 otherwise (see {@link OrderIdsParser}).
+     */
+    public void readOrderIds(Exchange exchange) {
+        Message in = exchange.getMessage();
+        parser.checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        exchange.setProperty(ORDER_IDS_PROPERTY, orderIds.parse(in.getBody(byte[].class)));
     }
 
     /** Puts the {@code limit} query parameter (or the default) in the {@value #LIMIT_PROPERTY} property. */

@@ -180,6 +180,7 @@ public class OpenApiDocument {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("orders", "Intake and reads: open to every client.");
         tags.put("dlq", "The business dead-letter queue: operator endpoints, Authorization: Bearer <orders.admin.token>.");
+        tags.put("stats", "The operator overview (counts by status, outbox backlog, DLQ size): Authorization: Bearer <orders.admin.token>.");
         return Collections.unmodifiableMap(tags);
     }
 }

@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -77,14 +79,18 @@ public class OrderStore {
               FROM dlq ORDER BY failed_at DESC, order_id DESC LIMIT ?""";
 
     /**
-     * Reprocess in one statement: delete the DLQ entry of a FAILED order, reset it to PENDING with a fresh
-     * attempt budget, record the transition and write an OrderReprocessed event. The last columns tell a
-     * missing DLQ entry (404) from an order in another state (409).
+     * Reprocess in one statement, for one id or a list of them: delete the DLQ entries of FAILED orders,
+     * reset those orders to PENDING with a fresh attempt budget, record the transitions and write one
+     * OrderReprocessed event each. One row comes back per given id, in the given order; its last columns
+     * tell a missing DLQ entry (404) from an order in another state (409). Every part of the statement sees
+     * the same snapshot, so {@code had_entry} is the entry as it was before the delete.
      */
     private static final String REPROCESS = """
-            WITH entry AS (
-                DELETE FROM dlq d USING orders o
-                 WHERE d.order_id = ? AND o.id = d.order_id AND o.status = 'FAILED'
+            WITH ids AS (
+                SELECT order_id, pos FROM unnest(?::uuid[]) WITH ORDINALITY AS i(order_id, pos)
+            ), entry AS (
+                DELETE FROM dlq d USING orders o, ids
+                 WHERE d.order_id = ids.order_id AND o.id = d.order_id AND o.status = 'FAILED'
                 RETURNING d.order_id
             ), reset AS (
                 UPDATE orders o
@@ -94,8 +100,8 @@ public class OrderStore {
                  WHERE o.id = entry.order_id AND o.status = 'FAILED'
                 RETURNING o.id, o.correlation_id
             ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt)
-                SELECT id, 'FAILED', 'PENDING', 0 FROM reset
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, reason)
+                SELECT id, 'FAILED', 'PENDING', 0, 'reprocessed by an operator' FROM reset
             ), event AS (
                 INSERT INTO outbox (order_id, event_type, payload, correlation_id)
                 SELECT id, 'OrderReprocessed',
@@ -104,9 +110,41 @@ public class OrderStore {
                   FROM reset
                 RETURNING id, order_id, correlation_id
             )
-            SELECT event.id AS event_id, event.correlation_id,
-                   EXISTS (SELECT 1 FROM dlq WHERE order_id = ?) AS had_entry
-              FROM (SELECT 1) AS one LEFT JOIN event ON true""";
+            SELECT ids.order_id, event.id AS event_id, event.correlation_id,
+                   EXISTS (SELECT 1 FROM dlq WHERE dlq.order_id = ids.order_id) AS had_entry
+              FROM ids LEFT JOIN event ON event.order_id = ids.order_id
+             ORDER BY ids.pos""";
+
+    /** An order's history, oldest first; no row at all when the order does not exist. */
+    private static final String TRANSITIONS = """
+            SELECT t.id, t.at, t.from_status, t.to_status, t.attempt, t.worker_id, t.reason
+              FROM orders o LEFT JOIN order_transitions t ON t.order_id = o.id
+             WHERE o.id = ?
+             ORDER BY t.id""";
+
+    /** GET /orders?correlationId= (served by orders_correlation_idx), optionally with a status. */
+    private static final String LIST_ORDERS_BY_CORRELATION = "SELECT " + ORDER_COLUMNS
+            + " FROM orders WHERE correlation_id = ? ORDER BY created_at DESC, id DESC LIMIT ?";
+    private static final String LIST_ORDERS_BY_CORRELATION_AND_STATUS = "SELECT " + ORDER_COLUMNS
+            + " FROM orders WHERE correlation_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT ?";
+
+    /**
+     * The console's overview in one statement. Counting orders by status reads the whole table (an
+     * index-only scan at best): fine every few seconds for a console, not for a hot path. The outbox
+     * backlog and the DLQ are served by their partial indexes, as in BacklogSampler.
+     */
+    private static final String STATS = """
+            SELECT now() AS at,
+                   count(*) FILTER (WHERE status = 'PENDING') AS pending,
+                   count(*) FILTER (WHERE status = 'PROCESSING') AS processing,
+                   count(*) FILTER (WHERE status = 'PROCESSED') AS processed,
+                   count(*) FILTER (WHERE status = 'FAILED') AS failed,
+                   count(*) AS total,
+                   (SELECT count(*) FROM outbox WHERE status IN ('PENDING', 'LOCKED')) AS backlog,
+                   (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)
+                      FROM outbox WHERE status IN ('PENDING', 'LOCKED')) AS oldest_seconds,
+                   (SELECT count(*) FROM dlq) AS dlq
+              FROM orders""";
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
@@ -216,19 +254,88 @@ public class OrderStore {
      * @throws ApiException 404 when the order has no DLQ entry, 409 when it is not FAILED
      */
     public OrderEvent reprocess(UUID orderId) throws SQLException {
+        ReprocessResult result = reprocessAll(List.of(orderId)).results().get(0);
+        if (result.isReprocessed()) {
+            return result.event();
+        }
+        throw new ApiException(ReprocessResult.NOT_FOUND.equals(result.result()) ? 404 : 409, result.result(),
+                result.message());
+    }
+
+    /**
+     * {@link #reprocess} for several orders in ONE statement (atomic: all of it or nothing is written);
+     * each id is reprocessed or refused on its own, and the answer has one result per id, in order.
+     */
+    public BulkReprocess reprocessAll(List<UUID> orderIds) throws SQLException {
+        List<ReprocessResult> results = new ArrayList<>(orderIds.size());
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REPROCESS)) {
-            Jdbc.setParams(s, orderId, orderId);
+            s.setArray(1, Jdbc.uuidArray(c, orderIds));
             try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                long eventId = rs.getLong("event_id");
-                if (!rs.wasNull()) {
-                    return new OrderEvent(eventId, "OrderReprocessed", orderId, rs.getString("correlation_id"));
+                while (rs.next()) {
+                    UUID id = rs.getObject("order_id", UUID.class);
+                    long eventId = rs.getLong("event_id");
+                    if (!rs.wasNull()) {
+                        results.add(new ReprocessResult(id.toString(), ReprocessResult.REPROCESSED, null,
+                                new OrderEvent(eventId, "OrderReprocessed", id, rs.getString("correlation_id"))));
+                    } else if (!rs.getBoolean("had_entry")) {
+                        results.add(new ReprocessResult(id.toString(), ReprocessResult.NOT_FOUND,
+                                "no DLQ entry for order " + id, null));
+                    } else {
+                        results.add(new ReprocessResult(id.toString(), ReprocessResult.INVALID_STATE,
+                                "order " + id + " is not FAILED", null));
+                    }
                 }
-                if (!rs.getBoolean("had_entry")) {
-                    throw new ApiException(404, "dlq_entry_not_found", "no DLQ entry for order " + orderId);
-                }
-                throw new ApiException(409, "invalid_state", "order " + orderId + " is not FAILED");
             }
+        }
+        return BulkReprocess.of(results);
+    }
+
+    /** The order's transitions, oldest first; empty when the order does not exist. */
+    public Optional<List<TransitionView>> transitions(UUID orderId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(TRANSITIONS)) {
+            s.setObject(1, orderId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                List<TransitionView> history = new ArrayList<>();
+                do {
+                    rs.getLong("id");
+                    if (!rs.wasNull()) {
+                        history.add(new TransitionView(Jdbc.iso(rs.getObject("at", OffsetDateTime.class)),
+                                rs.getString("from_status"), rs.getString("to_status"), rs.getInt("attempt"),
+                                rs.getString("worker_id"), rs.getString("reason")));
+                    }
+                } while (rs.next());
+                return Optional.of(history);
+            }
+        }
+    }
+
+    /** Newest first; {@code status} and {@code correlationId} may be null for any. */
+    public List<OrderView> list(OrderStatus status, int limit, String correlationId) throws SQLException {
+        return correlationId == null ? list(status, limit) : listByCorrelation(correlationId, status, limit);
+    }
+
+    /** Orders with this correlation id, newest first; {@code status} may be null for all. */
+    public List<OrderView> listByCorrelation(String correlationId, OrderStatus status, int limit) throws SQLException {
+        return status == null
+                ? queryOrders(LIST_ORDERS_BY_CORRELATION, correlationId, limit)
+                : queryOrders(LIST_ORDERS_BY_CORRELATION_AND_STATUS, correlationId, status.name(), limit);
+    }
+
+    /** Counts for the console's overview: orders by status, the outbox backlog and its oldest age, the DLQ. */
+    public PlatformStats stats() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(STATS);
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            Map<String, Long> orders = new LinkedHashMap<>();
+            for (OrderStatus status : OrderStatus.values()) {
+                orders.put(status.name(), rs.getLong(status.name().toLowerCase(java.util.Locale.ROOT)));
+            }
+            orders.put("total", rs.getLong("total"));
+            return new PlatformStats(Jdbc.iso(rs.getObject("at", OffsetDateTime.class)), orders,
+                    new PlatformStats.Outbox(rs.getLong("backlog"), rs.getDouble("oldest_seconds")), rs.getLong("dlq"));
         }
     }
 

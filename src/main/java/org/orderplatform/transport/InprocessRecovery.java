@@ -32,7 +32,7 @@ public class InprocessRecovery {
                    SET status = 'PENDING', failure_reason = 'worker stopped during processing', locked_by = NULL,
                        locked_at = NULL, updated_at = now()
                  WHERE status = 'PROCESSING' AND locked_by IS DISTINCT FROM ? AND retry_count < ?
-                RETURNING id, retry_count
+                RETURNING id, retry_count, failure_reason
             ), failed AS (
                 UPDATE orders
                    SET status = 'FAILED', failure_reason = 'worker stopped during the last attempt', locked_by = NULL,
@@ -44,10 +44,10 @@ public class InprocessRecovery {
                 SELECT id, failure_reason, retry_count, correlation_id FROM failed
                 ON CONFLICT (order_id) DO NOTHING
             )
-            INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
-            SELECT id, 'PROCESSING', 'PENDING', retry_count, 'inprocess-recovery' FROM released
+            INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
+            SELECT id, 'PROCESSING', 'PENDING', retry_count, 'inprocess-recovery', failure_reason FROM released
             UNION ALL
-            SELECT id, 'PROCESSING', 'FAILED', retry_count, 'inprocess-recovery' FROM failed""";
+            SELECT id, 'PROCESSING', 'FAILED', retry_count, 'inprocess-recovery', failure_reason FROM failed""";
 
     private static final String DUE = """
             SELECT DISTINCT ON (o.id) e.id, e.event_type, o.id, o.correlation_id

@@ -103,10 +103,10 @@ public class WorkStore {
                 UPDATE orders
                    SET status = 'PENDING', failure_reason = ?, locked_by = NULL, locked_at = NULL, updated_at = now()
                  WHERE id = ? AND status = 'PROCESSING' AND locked_by = ? AND retry_count = ?
-                RETURNING id, retry_count
+                RETURNING id, retry_count, failure_reason
             ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
-                SELECT id, 'PROCESSING', 'PENDING', retry_count, ? FROM back
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
+                SELECT id, 'PROCESSING', 'PENDING', retry_count, ?, failure_reason FROM back
             ), event AS (
                 UPDATE outbox
                    SET status = 'PENDING', next_attempt_at = now() + make_interval(secs => ?),
@@ -122,10 +122,10 @@ public class WorkStore {
                 UPDATE orders
                    SET status = 'FAILED', failure_reason = ?, locked_by = NULL, locked_at = NULL, updated_at = now()
                  WHERE id = ? AND status = 'PROCESSING' AND locked_by = ? AND retry_count = ?
-                RETURNING id, retry_count, correlation_id, created_at
+                RETURNING id, retry_count, correlation_id, created_at, failure_reason
             ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
-                SELECT id, 'PROCESSING', 'FAILED', retry_count, ? FROM failed
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
+                SELECT id, 'PROCESSING', 'FAILED', retry_count, ?, failure_reason FROM failed
             ), entry AS (
                 INSERT INTO dlq (order_id, reason, retry_count, correlation_id)
                 SELECT id, ?, retry_count, correlation_id FROM failed
@@ -154,7 +154,7 @@ public class WorkStore {
                    SET status = 'PENDING', failure_reason = 'worker lease expired', locked_by = NULL,
                        locked_at = NULL, updated_at = now()
                  WHERE status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?) AND retry_count < ?
-                RETURNING id, retry_count
+                RETURNING id, retry_count, failure_reason
             ), failed AS (
                 UPDATE orders
                    SET status = 'FAILED', failure_reason = 'worker lease expired on the last attempt',
@@ -166,10 +166,10 @@ public class WorkStore {
                 SELECT id, failure_reason, retry_count, correlation_id FROM failed
                 ON CONFLICT (order_id) DO NOTHING
             ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
-                SELECT id, 'PROCESSING', 'PENDING', retry_count, 'stale-lock-recovery' FROM retried
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
+                SELECT id, 'PROCESSING', 'PENDING', retry_count, 'stale-lock-recovery', failure_reason FROM retried
                 UNION ALL
-                SELECT id, 'PROCESSING', 'FAILED', retry_count, 'stale-lock-recovery' FROM failed
+                SELECT id, 'PROCESSING', 'FAILED', retry_count, 'stale-lock-recovery', failure_reason FROM failed
             )
             SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM retried), (SELECT count(*) FROM failed)""";
 

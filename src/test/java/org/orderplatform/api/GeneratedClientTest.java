@@ -64,7 +64,7 @@ class GeneratedClientTest {
             });
             assertThat(read.getTotal()).isEqualByComparingTo("39.98");
             assertThat(read.getCreatedAt()).isNotNull();
-            assertThat(orders.getOrders(null, 10)).extracting(OrderView::getId).containsExactlyInAnyOrder(first, second);
+            assertThat(orders.getOrders(null, 10, null)).extracting(OrderView::getId).containsExactlyInAnyOrder(first, second);
 
             ApiException unknown = catchThrowableOfType(ApiException.class, () -> orders.getOrder(UUID.randomUUID()));
             assertThat(unknown.getCode()).isEqualTo(404);
@@ -72,7 +72,7 @@ class GeneratedClientTest {
 
             // every attempt fails: both orders reach the DLQ
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    orders.getOrders(OrderView.StatusEnum.FAILED.getValue(), 10).size() == 2);
+                    orders.getOrders(OrderView.StatusEnum.FAILED.getValue(), 10, null).size() == 2);
             ApiException anonymous = catchThrowableOfType(ApiException.class,
                     () -> new DlqApi(client(platform, null)).getDlq(null));
             assertThat(anonymous.getCode()).as("the operator endpoints need the bearer token").isEqualTo(401);

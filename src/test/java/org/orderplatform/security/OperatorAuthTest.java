@@ -39,12 +39,21 @@ class OperatorAuthTest {
                 assertThat(list.body()).doesNotContain(secret);
                 Http.Response reprocess = client.post("/dlq/" + id + "/reprocess", null, null);
                 assertThat(reprocess.status()).isEqualTo(401);
+                Http.Response bulk = client.post("/dlq/reprocess", "application/json", "{\"orderIds\":[\"" + id + "\"]}");
+                assertThat(bulk.status()).isEqualTo(401);
+                assertThat(bulk.header("WWW-Authenticate")).startsWith("Bearer");
+                Http.Response stats = client.get("/stats");
+                assertThat(stats.status()).isEqualTo(401);
+                assertThat(stats.body()).doesNotContain(secret);
             }
             assertThat(db.count("SELECT count(*) FROM outbox")).as("a refused reprocess writes nothing").isEqualTo(1);
 
             Http operator = Http.withToken(base, secret);
             assertThat(operator.get("/dlq").status()).isEqualTo(200);
             assertThat(operator.post("/dlq/" + id + "/reprocess", null, null).status()).isEqualTo(404);
+            assertThat(operator.get("/stats").status()).isEqualTo(200);
+            assertThat(operator.post("/dlq/reprocess", "application/json", "{\"orderIds\":[\"" + id + "\"]}").status())
+                    .isEqualTo(200);
             assertThat(logs.events()).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(secret));
         }
     }
