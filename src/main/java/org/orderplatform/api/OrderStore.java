@@ -25,16 +25,19 @@ import java.util.UUID;
  */
 public class OrderStore {
 
-    /** Order and its OrderCreated outbox event in one statement: no dual write, nothing to lose on a crash. */
+    /**
+     * Order and its OrderCreated outbox event in one statement: no dual write, nothing to lose on a crash. The
+     * event keeps the intake span's traceparent (NULL when tracing is off).
+     */
     static final String INSERT_ORDER_WITH_EVENT = """
             WITH o AS (
                 INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
                 VALUES (?, ?, ?, ?::jsonb, ?, 'PENDING', ?)
                 RETURNING id, correlation_id)
-            INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+            INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
             SELECT id, 'OrderCreated',
                    jsonb_build_object('type', 'OrderCreated', 'orderId', id, 'correlationId', correlation_id),
-                   correlation_id
+                   correlation_id, ?::varchar
               FROM o
             RETURNING id""";
 
@@ -53,10 +56,10 @@ public class OrderStore {
                 INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
                 SELECT order_id, ?, ?, ?::jsonb, ?, 'PENDING', correlation_id FROM k
                 RETURNING id, correlation_id)
-            INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+            INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
             SELECT id, 'OrderCreated',
                    jsonb_build_object('type', 'OrderCreated', 'orderId', id, 'correlationId', correlation_id),
-                   correlation_id
+                   correlation_id, ?::varchar
               FROM o
             RETURNING id""";
 
@@ -78,7 +81,8 @@ public class OrderStore {
 
     /**
      * Reprocess in one statement: delete the DLQ entry of a FAILED order, reset it to PENDING with a fresh
-     * attempt budget, record the transition and write an OrderReprocessed event. The last columns tell a
+     * attempt budget, record the transition and write an OrderReprocessed event (with the reprocess request's
+     * traceparent: a reprocess starts a new trace, see docs/operations.md "Tracing"). The last columns tell a
      * missing DLQ entry (404) from an order in another state (409).
      */
     private static final String REPROCESS = """
@@ -97,10 +101,10 @@ public class OrderStore {
                 INSERT INTO order_transitions (order_id, from_status, to_status, attempt)
                 SELECT id, 'FAILED', 'PENDING', 0 FROM reset
             ), event AS (
-                INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+                INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
                 SELECT id, 'OrderReprocessed',
                        jsonb_build_object('type', 'OrderReprocessed', 'orderId', id, 'correlationId', correlation_id),
-                       correlation_id
+                       correlation_id, ?::varchar
                   FROM reset
                 RETURNING id, order_id, correlation_id
             )
@@ -124,22 +128,29 @@ public class OrderStore {
      */
     public Intake create(NewOrder order, String correlationId, String idempotencyKey)
             throws SQLException, JsonProcessingException {
+        return create(order, correlationId, idempotencyKey, null);
+    }
+
+    /** As {@link #create(NewOrder, String, String)}, the event stored with the intake span's {@code traceparent}. */
+    public Intake create(NewOrder order, String correlationId, String idempotencyKey, String traceparent)
+            throws SQLException, JsonProcessingException {
         UUID id = UUID.randomUUID();
         String itemsJson = mapper.writeValueAsString(order.items());
         try (Connection c = dataSource.getConnection()) {
             if (idempotencyKey == null) {
                 try (PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT)) {
-                    Jdbc.setParams(s, id, order.customerId(), order.currency(), itemsJson, order.total(), correlationId);
-                    return new Intake(new OrderEvent(eventId(s), "OrderCreated", id, correlationId), false);
+                    Jdbc.setParams(s, id, order.customerId(), order.currency(), itemsJson, order.total(), correlationId,
+                            traceparent);
+                    return new Intake(new OrderEvent(eventId(s), "OrderCreated", id, correlationId, traceparent), false);
                 }
             }
             String hash = sha256(mapper.writeValueAsString(order));
             try (PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT_AND_KEY)) {
                 Jdbc.setParams(s, idempotencyKey, hash, id, correlationId,
-                        order.customerId(), order.currency(), itemsJson, order.total());
+                        order.customerId(), order.currency(), itemsJson, order.total(), traceparent);
                 Long eventId = eventIdOrNull(s);
                 if (eventId != null) {
-                    return new Intake(new OrderEvent(eventId, "OrderCreated", id, correlationId), false);
+                    return new Intake(new OrderEvent(eventId, "OrderCreated", id, correlationId, traceparent), false);
                 }
             }
             try (PreparedStatement s = c.prepareStatement(FIND_KEY)) {
@@ -216,13 +227,19 @@ public class OrderStore {
      * @throws ApiException 404 when the order has no DLQ entry, 409 when it is not FAILED
      */
     public OrderEvent reprocess(UUID orderId) throws SQLException {
+        return reprocess(orderId, null);
+    }
+
+    /** As {@link #reprocess(UUID)}, the new event stored with the reprocess request's {@code traceparent}. */
+    public OrderEvent reprocess(UUID orderId, String traceparent) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REPROCESS)) {
-            Jdbc.setParams(s, orderId, orderId);
+            Jdbc.setParams(s, orderId, traceparent, orderId);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 long eventId = rs.getLong("event_id");
                 if (!rs.wasNull()) {
-                    return new OrderEvent(eventId, "OrderReprocessed", orderId, rs.getString("correlation_id"));
+                    return new OrderEvent(eventId, "OrderReprocessed", orderId, rs.getString("correlation_id"),
+                            traceparent);
                 }
                 if (!rs.getBoolean("had_entry")) {
                     throw new ApiException(404, "dlq_entry_not_found", "no DLQ entry for order " + orderId);
