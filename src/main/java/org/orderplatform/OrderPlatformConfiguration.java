@@ -140,7 +140,6 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 settings.longValue("orders.poll.max-backoff-ms", 100)));
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
         Tracing tracing = tracing(context, settings, workerId, transport);
-        registry.bind("requestTracing", new RequestTracing(tracing));
         registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics, tracing));
         registry.bind("collectProcessed", new CollectProcessed());
         registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy, metrics));
@@ -176,6 +175,10 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         LOG.info("Tracing on: spans of service {} to {}", serviceName, exporter instanceof OtlpHttpSpanExporter
                 ? endpoint : exporter.getClass().getSimpleName());
         context.getRegistry().bind("tracing", tracing);
+        // only when on: a route policy costs an allocation per exchange even when it does nothing
+        RequestTracing requestTracing = new RequestTracing(tracing);
+        context.addRoutePolicyFactory((camel, routeId, route) ->
+                RequestTracing.ROUTES.contains(routeId) ? requestTracing : null);
         context.addService(new TracingCloser(tracing), true, true);
         return tracing;
     }

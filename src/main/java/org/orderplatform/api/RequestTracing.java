@@ -14,19 +14,22 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Route policy of the API routes that write an outbox event (intake, reprocess): a server span around the
+ * Route policy of the API routes that write an outbox event ({@link #ROUTES}: intake, reprocess), added to them
+ * only when tracing is on: a server span around the
  * request, whose W3C traceparent the route hands to the store in the {@value Tracing#TRACEPARENT} exchange
  * property, so the event carries it to the worker. The request's own {@code traceparent} (and
  * {@code tracestate}) makes the span its child; it is read from the HTTP request itself, never from the Camel
  * headers, where platform-http also puts query parameters. A malformed or repeated header is ignored.
  * <p>
- * With tracing off nothing happens: no span, no property, the event's traceparent stays NULL.
+ * With tracing off the policy is not there at all: no span, no property, the event's traceparent stays NULL.
  */
 public class RequestTracing extends RoutePolicySupport {
     private static final String SPAN_PROPERTY = "tracingSpan";
     private static final Map<String, String> SPAN_NAMES = Map.of(
             "create-order", "POST /orders",
             "reprocess-order", "POST /dlq/{orderId}/reprocess");
+    /** The routes it applies to (added by a route policy factory, only when tracing is on). */
+    public static final java.util.Set<String> ROUTES = SPAN_NAMES.keySet();
 
     private final Tracing tracing;
 
@@ -36,9 +39,6 @@ public class RequestTracing extends RoutePolicySupport {
 
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
-        if (!tracing.enabled()) {
-            return;
-        }
         String name = SPAN_NAMES.getOrDefault(route.getRouteId(), route.getRouteId());
         Span span = tracing.serverSpan(name, requestHeaders(exchange));
         span.setAttribute("http.request.method", "POST");

@@ -41,6 +41,11 @@ public final class Tracing implements AutoCloseable {
     public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("order.outcome");
 
     private static final Tracing OFF = new Tracing(null, null);
+    /**
+     * OpenTelemetry's own logger (java.util.logging), held so that its configuration is not collected: its
+     * messages (an unreachable collector) go to the service's log, in its format, instead of standard error.
+     */
+    private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("io.opentelemetry");
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
 
     /** A stored or carried traceparent value as the propagator's carrier. */
@@ -89,6 +94,7 @@ public final class Tracing implements AutoCloseable {
      */
     public static Tracing on(SpanExporter exporter, String serviceName, String instanceId, String transport,
                              double sampleRatio) {
+        routeSdkLog();
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
                 AttributeKey.stringKey("service.name"), serviceName,
                 AttributeKey.stringKey("service.instance.id"), instanceId,
@@ -99,6 +105,13 @@ public final class Tracing implements AutoCloseable {
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
                 .build();
         return new Tracing(provider, provider.get("org.orderplatform"));
+    }
+
+    private static synchronized void routeSdkLog() {
+        if (SDK_LOG.getUseParentHandlers()) {
+            SDK_LOG.setUseParentHandlers(false);
+            SDK_LOG.addHandler(new org.slf4j.bridge.SLF4JBridgeHandler());
+        }
     }
 
     public boolean enabled() {

@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.Test;
+import org.orderplatform.api.RequestTracing;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.LogCapture;
@@ -235,6 +236,8 @@ class TracingTest {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED' AND id = '" + id + "'") == 1);
             assertThat(platform.context().getRegistry().lookupByNameAndType("tracing", Tracing.class)).isNull();
+            assertThat(platform.context().getRoute("create-order").getRoutePolicyList())
+                    .as("no route policy on intake: nothing per request").noneMatch(RequestTracing.class::isInstance);
         }
         assertThat(spans.getFinishedSpanItems()).isEmpty();
         assertThat(db.count("SELECT count(*) FROM outbox")).isEqualTo(1);
