@@ -11,13 +11,13 @@ import org.orderplatform.observability.Tracing;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Route policy of the API routes that write an outbox event ({@link #ROUTES}: intake, reprocess), added to them
- * only when tracing is on: a server span around the
- * request, whose W3C traceparent the route hands to the store in the {@value Tracing#TRACEPARENT} exchange
- * property, so the event carries it to the worker. The request's own {@code traceparent} (and
+ * only when tracing is on: a server span around the request, whose W3C traceparent the route hands to the
+ * store in the {@value Tracing#TRACEPARENT} exchange property, so the event carries it to the worker. The request's own {@code traceparent} (and
  * {@code tracestate}) makes the span its child; it is read from the HTTP request itself, never from the Camel
  * headers, where platform-http also puts query parameters. A malformed or repeated header is ignored.
  * <p>
@@ -25,11 +25,12 @@ import java.util.function.Function;
  */
 public class RequestTracing extends RoutePolicySupport {
     private static final String SPAN_PROPERTY = "tracingSpan";
+    /** Span name by route id. */
     private static final Map<String, String> SPAN_NAMES = Map.of(
             "create-order", "POST /orders",
             "reprocess-order", "POST /dlq/{orderId}/reprocess");
-    /** The routes it applies to (added by a route policy factory, only when tracing is on). */
-    public static final java.util.Set<String> ROUTES = SPAN_NAMES.keySet();
+    /** The route ids it applies to. */
+    public static final Set<String> ROUTES = SPAN_NAMES.keySet();
 
     private final Tracing tracing;
 

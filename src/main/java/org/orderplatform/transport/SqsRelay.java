@@ -25,9 +25,9 @@ import java.util.UUID;
 /**
  * The outbox relay of the sqs transport: claims outbox rows (SKIP LOCKED, so several API instances can
  * relay at once), turns them into SQS batch requests with the correlation id (and, with tracing on, the
- * event's traceparent) as message attributes,
- * and marks as relayed only the entries SQS accepted. A failed send leaves the rows LOCKED; stale-lock
- * recovery returns them to PENDING and they are sent again (at-least-once: workers drop duplicates).
+ * event's traceparent) as message attributes, and marks as relayed only the entries SQS accepted. A failed
+ * send leaves the rows LOCKED; stale-lock recovery returns them to PENDING and they are sent again
+ * (at-least-once: workers drop duplicates).
  */
 public class SqsRelay {
     public static final String CORRELATION_ATTRIBUTE = "correlationId";
