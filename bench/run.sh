@@ -253,6 +253,7 @@ phase_ceiling() {
   (cd "$logdir" && pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$CONNECTIONS" -j 2 \
       -T "$CEILING_INTAKE_S" -l --log-prefix=tx \
       -D customer=c-1 -D currency=EUR -D total=19.98 -D 'items=[{"sku":"SKU-1","quantity":2,"unitPrice":9.99}]' \
+      -D traceparent=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01 \
       -f "$BENCH/sql/intake.sql" "$PG_DB") > "$OUT/logs/pgbench-intake.txt" 2>&1
   window_end ceiling.intake
   pgss_dump ceiling-intake

@@ -10,7 +10,7 @@ WITH ready AS (
 ), claimed AS (
     UPDATE outbox e SET status = 'LOCKED', locked_by = :wid, locked_at = now()
       FROM ready WHERE e.id = ready.id
-    RETURNING e.id, e.event_type, e.order_id, e.correlation_id
+    RETURNING e.id, e.event_type, e.order_id, e.correlation_id, e.traceparent
 ), started AS (
     UPDATE orders o
        SET status = 'PROCESSING', retry_count = o.retry_count + 1,
@@ -19,7 +19,7 @@ WITH ready AS (
      WHERE o.id = claimed.order_id AND o.status = 'PENDING'
     RETURNING o.id, o.retry_count
 ), result AS (
-    SELECT c.id, c.event_type, c.order_id, c.correlation_id, s.retry_count
+    SELECT c.id, c.event_type, c.order_id, c.correlation_id, s.retry_count, c.traceparent
       FROM claimed c LEFT JOIN started s ON s.id = c.order_id
      ORDER BY c.id
 )

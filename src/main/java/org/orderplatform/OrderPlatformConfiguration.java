@@ -38,6 +38,10 @@ import org.orderplatform.observability.OrderMetrics;
 import org.orderplatform.observability.Retention;
 import org.orderplatform.api.AdminAuth;
 import org.orderplatform.observability.SqsHealthCheck;
+import org.orderplatform.observability.Tracing;
+import org.orderplatform.api.RequestTracing;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.orderplatform.transport.InprocessRecovery;
 import org.orderplatform.transport.OutboxListener;
 import org.orderplatform.transport.OutboxNotifier;
@@ -141,7 +145,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("pollFailures", new PollFailures(reportIntervalMs,
                 settings.longValue("orders.poll.max-backoff-ms", 100)));
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
-        registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics));
+        Tracing tracing = tracing(context, settings, workerId, transport);
+        registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics, tracing));
         registry.bind("collectProcessed", new CollectProcessed());
         registry.bind("staleLockRecovery", new StaleLockRecovery(workStore, lockTimeout, retryPolicy, metrics));
         switch (transport) {
@@ -153,6 +158,35 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         }
         registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",
                 settings.integer("orders.worker.concurrency", 1, 1024)));
+    }
+
+    /**
+     * OpenTelemetry tracing (orders.tracing.*): off, a no-op that allocates nothing; on, spans exported in batches
+     * over OTLP/HTTP, or to a {@link SpanExporter} bound as {@code tracingSpanExporter} before the start (a test's
+     * in-memory exporter). Closed when Camel stops, after the routes: the last spans are exported.
+     */
+    private static Tracing tracing(CamelContext context, Settings settings, String workerId, Transport transport)
+            throws Exception {
+        if (!settings.flag("orders.tracing.enabled")) {
+            return Tracing.off();
+        }
+        SpanExporter exporter = context.getRegistry().lookupByNameAndType("tracingSpanExporter", SpanExporter.class);
+        String endpoint = settings.string("orders.tracing.otlp-endpoint");
+        if (exporter == null) {
+            exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
+        }
+        String serviceName = settings.string("orders.tracing.service-name");
+        Tracing tracing = Tracing.on(exporter, serviceName, workerId, transport.name().toLowerCase(),
+                settings.decimal("orders.tracing.sample-ratio", 0.0, 1.0));
+        LOG.info("Tracing on: spans of service {} to {}", serviceName, exporter instanceof OtlpHttpSpanExporter
+                ? endpoint : exporter.getClass().getSimpleName());
+        context.getRegistry().bind("tracing", tracing);
+        // only when on: a route policy costs an allocation per exchange even when it does nothing
+        RequestTracing requestTracing = new RequestTracing(tracing);
+        context.addRoutePolicyFactory((camel, routeId, route) ->
+                RequestTracing.ROUTES.contains(routeId) ? requestTracing : null);
+        context.addService(new TracingCloser(tracing), true, true);
+        return tracing;
     }
 
     /**
@@ -394,6 +428,18 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             if (client != null) {
                 client.close();
             }
+        }
+    }
+
+    /** Exports the last spans and stops the exporter when Camel stops. */
+    private record TracingCloser(Tracing tracing) implements Service {
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+            tracing.close();
         }
     }
 

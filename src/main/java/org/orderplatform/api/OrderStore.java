@@ -27,16 +27,19 @@ import java.util.UUID;
  */
 public class OrderStore {
 
-    /** Order and its OrderCreated outbox event in one statement: no dual write, nothing to lose on a crash. */
+    /**
+     * Order and its OrderCreated outbox event in one statement: no dual write, nothing to lose on a crash. The
+     * event keeps the intake span's traceparent (NULL when tracing is off).
+     */
     static final String INSERT_ORDER_WITH_EVENT = """
             WITH o AS (
                 INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
                 VALUES (?, ?, ?, ?::jsonb, ?, 'PENDING', ?)
                 RETURNING id, correlation_id)
-            INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+            INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
             SELECT id, 'OrderCreated',
                    jsonb_build_object('type', 'OrderCreated', 'orderId', id, 'correlationId', correlation_id),
-                   correlation_id
+                   correlation_id, ?::varchar
               FROM o
             RETURNING id""";
 
@@ -55,10 +58,10 @@ public class OrderStore {
                 INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
                 SELECT order_id, ?, ?, ?::jsonb, ?, 'PENDING', correlation_id FROM k
                 RETURNING id, correlation_id)
-            INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+            INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
             SELECT id, 'OrderCreated',
                    jsonb_build_object('type', 'OrderCreated', 'orderId', id, 'correlationId', correlation_id),
-                   correlation_id
+                   correlation_id, ?::varchar
               FROM o
             RETURNING id""";
 
@@ -81,9 +84,10 @@ public class OrderStore {
     /**
      * Reprocess in one statement, for one id or a list of them: delete the DLQ entries of FAILED orders,
      * reset those orders to PENDING with a fresh attempt budget, record the transitions and write one
-     * OrderReprocessed event each. One row comes back per given id, in the given order; its last columns
-     * tell a missing DLQ entry (404) from an order in another state (409). Every part of the statement sees
-     * the same snapshot, so {@code had_entry} is the entry as it was before the delete.
+     * OrderReprocessed event each, with the reprocess request's traceparent (a reprocess starts a new trace,
+     * see docs/operations.md "Tracing"). One row comes back per given id, in the given order; its last
+     * columns tell a missing DLQ entry (404) from an order in another state (409). Every part of the statement
+     * sees the same snapshot, so {@code had_entry} is the entry as it was before the delete.
      */
     private static final String REPROCESS = """
             WITH ids AS (
@@ -103,10 +107,10 @@ public class OrderStore {
                 INSERT INTO order_transitions (order_id, from_status, to_status, attempt, reason)
                 SELECT id, 'FAILED', 'PENDING', 0, 'reprocessed by an operator' FROM reset
             ), event AS (
-                INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+                INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
                 SELECT id, 'OrderReprocessed',
                        jsonb_build_object('type', 'OrderReprocessed', 'orderId', id, 'correlationId', correlation_id),
-                       correlation_id
+                       correlation_id, ?::varchar
                   FROM reset
                 RETURNING id, order_id, correlation_id
             )
@@ -162,22 +166,29 @@ public class OrderStore {
      */
     public Intake create(NewOrder order, String correlationId, String idempotencyKey)
             throws SQLException, JsonProcessingException {
+        return create(order, correlationId, idempotencyKey, null);
+    }
+
+    /** As {@link #create(NewOrder, String, String)}, the event stored with the intake span's {@code traceparent}. */
+    public Intake create(NewOrder order, String correlationId, String idempotencyKey, String traceparent)
+            throws SQLException, JsonProcessingException {
         UUID id = UUID.randomUUID();
         String itemsJson = mapper.writeValueAsString(order.items());
         try (Connection c = dataSource.getConnection()) {
             if (idempotencyKey == null) {
                 try (PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT)) {
-                    Jdbc.setParams(s, id, order.customerId(), order.currency(), itemsJson, order.total(), correlationId);
-                    return new Intake(new OrderEvent(eventId(s), "OrderCreated", id, correlationId), false);
+                    Jdbc.setParams(s, id, order.customerId(), order.currency(), itemsJson, order.total(), correlationId,
+                            traceparent);
+                    return new Intake(new OrderEvent(eventId(s), "OrderCreated", id, correlationId, traceparent), false);
                 }
             }
             String hash = sha256(mapper.writeValueAsString(order));
             try (PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT_AND_KEY)) {
                 Jdbc.setParams(s, idempotencyKey, hash, id, correlationId,
-                        order.customerId(), order.currency(), itemsJson, order.total());
+                        order.customerId(), order.currency(), itemsJson, order.total(), traceparent);
                 Long eventId = eventIdOrNull(s);
                 if (eventId != null) {
-                    return new Intake(new OrderEvent(eventId, "OrderCreated", id, correlationId), false);
+                    return new Intake(new OrderEvent(eventId, "OrderCreated", id, correlationId, traceparent), false);
                 }
             }
             try (PreparedStatement s = c.prepareStatement(FIND_KEY)) {
@@ -254,7 +265,12 @@ public class OrderStore {
      * @throws ApiException 404 when the order has no DLQ entry, 409 when it is not FAILED
      */
     public OrderEvent reprocess(UUID orderId) throws SQLException {
-        ReprocessResult result = reprocessAll(List.of(orderId)).results().get(0);
+        return reprocess(orderId, null);
+    }
+
+    /** As {@link #reprocess(UUID)}, the new event stored with the reprocess request's {@code traceparent}. */
+    public OrderEvent reprocess(UUID orderId, String traceparent) throws SQLException {
+        ReprocessResult result = reprocessAll(List.of(orderId), traceparent).results().get(0);
         if (result.isReprocessed()) {
             return result.event();
         }
@@ -267,16 +283,22 @@ public class OrderStore {
      * each id is reprocessed or refused on its own, and the answer has one result per id, in order.
      */
     public BulkReprocess reprocessAll(List<UUID> orderIds) throws SQLException {
+        return reprocessAll(orderIds, null);
+    }
+
+    private BulkReprocess reprocessAll(List<UUID> orderIds, String traceparent) throws SQLException {
         List<ReprocessResult> results = new ArrayList<>(orderIds.size());
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REPROCESS)) {
             s.setArray(1, Jdbc.uuidArray(c, orderIds));
+            s.setString(2, traceparent);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject("order_id", UUID.class);
                     long eventId = rs.getLong("event_id");
                     if (!rs.wasNull()) {
                         results.add(new ReprocessResult(id.toString(), ReprocessResult.REPROCESSED, null,
-                                new OrderEvent(eventId, "OrderReprocessed", id, rs.getString("correlation_id"))));
+                                new OrderEvent(eventId, "OrderReprocessed", id, rs.getString("correlation_id"),
+                                        traceparent)));
                     } else if (!rs.getBoolean("had_entry")) {
                         results.add(new ReprocessResult(id.toString(), ReprocessResult.NOT_FOUND,
                                 "no DLQ entry for order " + id, null));

@@ -50,7 +50,7 @@ public class InprocessRecovery {
             SELECT id, 'PROCESSING', 'FAILED', retry_count, 'inprocess-recovery', failure_reason FROM failed""";
 
     private static final String DUE = """
-            SELECT DISTINCT ON (o.id) e.id, e.event_type, o.id, o.correlation_id
+            SELECT DISTINCT ON (o.id) e.id, e.event_type, o.id, o.correlation_id, e.traceparent
               FROM orders o JOIN outbox e ON e.order_id = o.id AND e.status <> 'DONE'
              WHERE o.status = 'PENDING' AND e.next_attempt_at <= now() - make_interval(secs => ?)
              ORDER BY o.id, e.id DESC
@@ -90,7 +90,8 @@ public class InprocessRecovery {
                 Jdbc.setParams(s, firstRun ? 0 : lockTimeout.toSeconds(), limit);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        events.add(new OrderEvent(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4)));
+                        events.add(new OrderEvent(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4),
+                                rs.getString(5)));
                     }
                 }
             }

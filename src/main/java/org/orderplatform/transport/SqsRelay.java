@@ -24,12 +24,15 @@ import java.util.UUID;
 
 /**
  * The outbox relay of the sqs transport: claims outbox rows (SKIP LOCKED, so several API instances can
- * relay at once), turns them into SQS batch requests with the correlation id as a message attribute,
- * and marks as relayed only the entries SQS accepted. A failed send leaves the rows LOCKED; stale-lock
- * recovery returns them to PENDING and they are sent again (at-least-once: workers drop duplicates).
+ * relay at once), turns them into SQS batch requests with the correlation id (and, with tracing on, the
+ * event's traceparent) as message attributes, and marks as relayed only the entries SQS accepted. A failed
+ * send leaves the rows LOCKED; stale-lock recovery returns them to PENDING and they are sent again
+ * (at-least-once: workers drop duplicates).
  */
 public class SqsRelay {
     public static final String CORRELATION_ATTRIBUTE = "correlationId";
+    /** The W3C name, as OpenTelemetry's SQS instrumentations use it; the consumer gets it as a header of that name. */
+    public static final String TRACEPARENT_ATTRIBUTE = "traceparent";
     private static final int SQS_BATCH_LIMIT = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SqsRelay.class);
 
@@ -42,7 +45,7 @@ public class SqsRelay {
                  FOR UPDATE SKIP LOCKED)
             UPDATE outbox e SET status = 'LOCKED', locked_by = ?, locked_at = now()
               FROM ready WHERE e.id = ready.id
-            RETURNING e.id, e.event_type, e.order_id, e.correlation_id""";
+            RETURNING e.id, e.event_type, e.order_id, e.correlation_id, e.traceparent""";
 
     private static final String MARK_RELAYED = """
             UPDATE outbox SET status = 'DONE', done_at = now()
@@ -56,7 +59,8 @@ public class SqsRelay {
      * Orders the queue should have delivered long ago: PENDING, untouched for the redrive delay, with no
      * event waiting in the outbox and none relayed within that delay. Their message is gone (an SQS that
      * lost its messages, like the in-memory embedded ElasticMQ when its process dies, or a message purged
-     * or moved to the redrive DLQ). A new OrderRedriven event sends them again; should the old message
+     * or moved to the redrive DLQ). A new OrderRedriven event sends them again, in the trace of the order's last
+     * event while that row is kept (orders.outbox.retention); should the old message
      * still turn up, the worker's guarded start makes the copy harmless.
      */
     private static final String REDRIVE = """
@@ -68,10 +72,11 @@ public class SqsRelay {
                  ORDER BY o.updated_at
                  LIMIT ?
                  FOR UPDATE OF o SKIP LOCKED)
-            INSERT INTO outbox (order_id, event_type, payload, correlation_id)
+            INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
             SELECT id, 'OrderRedriven',
                    jsonb_build_object('type', 'OrderRedriven', 'orderId', id, 'correlationId', correlation_id),
-                   correlation_id
+                   correlation_id,
+                   (SELECT e.traceparent FROM outbox e WHERE e.order_id = stranded.id ORDER BY e.id DESC LIMIT 1)
               FROM stranded
             RETURNING id""";
 
@@ -117,7 +122,8 @@ public class SqsRelay {
             List<OrderEvent> events = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new OrderEvent(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4)));
+                    events.add(new OrderEvent(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4),
+                            rs.getString(5)));
                 }
             }
             return events;
@@ -139,11 +145,25 @@ public class SqsRelay {
             entries.add(SendMessageBatchRequestEntry.builder()
                     .id(Long.toString(event.eventId()))
                     .messageBody(mapper.writeValueAsString(event))
-                    .messageAttributes(Map.of(CORRELATION_ATTRIBUTE, MessageAttributeValue.builder()
-                            .dataType("String").stringValue(event.correlationId()).build()))
+                    .messageAttributes(attributes(event))
                     .build());
         }
         return SendMessageBatchRequest.builder().queueUrl(queueUrl).entries(entries).build();
+    }
+
+    /**
+     * The message attributes: the correlation id, and the trace context when the event has one (tracing on).
+     * SQS allows 10 per message. These are all: the request is built here, so Camel adds none of its headers.
+     */
+    private static Map<String, MessageAttributeValue> attributes(OrderEvent event) {
+        MessageAttributeValue correlation = string(event.correlationId());
+        return event.traceparent() == null
+                ? Map.of(CORRELATION_ATTRIBUTE, correlation)
+                : Map.of(CORRELATION_ATTRIBUTE, correlation, TRACEPARENT_ATTRIBUTE, string(event.traceparent()));
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
     /** Marks the entries SQS accepted as relayed and releases the ones it refused for the next round. */

@@ -39,7 +39,7 @@ public class WorkStore {
             ), claimed AS (
                 UPDATE outbox e SET status = 'LOCKED', locked_by = ?, locked_at = now()
                   FROM ready WHERE e.id = ready.id
-                RETURNING e.id, e.event_type, e.order_id, e.correlation_id
+                RETURNING e.id, e.event_type, e.order_id, e.correlation_id, e.traceparent
             ), started AS (
                 UPDATE orders o
                    SET status = 'PROCESSING', retry_count = o.retry_count + 1,
@@ -48,7 +48,7 @@ public class WorkStore {
                  WHERE o.id = claimed.order_id AND o.status = 'PENDING'
                 RETURNING o.id, o.retry_count
             )
-            SELECT c.id, c.event_type, c.order_id, c.correlation_id, s.retry_count
+            SELECT c.id, c.event_type, c.order_id, c.correlation_id, s.retry_count, c.traceparent
               FROM claimed c LEFT JOIN started s ON s.id = c.order_id
              ORDER BY c.id""";
 
@@ -198,7 +198,8 @@ public class WorkStore {
                         if (rs.wasNull()) {
                             discarded.add(rs.getLong(1));
                         } else {
-                            work.add(new WorkItem(rs.getLong(1), rs.getObject(3, UUID.class), rs.getString(4), attempt));
+                            work.add(new WorkItem(rs.getLong(1), rs.getObject(3, UUID.class), rs.getString(4), attempt,
+                                    rs.getString(6)));
                         }
                     }
                 }
@@ -225,7 +226,8 @@ public class WorkStore {
                 Jdbc.setParams(s, workerId, event.orderId(), leaseTimeout.toSeconds());
                 try (ResultSet rs = s.executeQuery()) {
                     if (rs.next()) {
-                        return Optional.of(new WorkItem(event.eventId(), event.orderId(), event.correlationId(), rs.getInt(1)));
+                        return Optional.of(new WorkItem(event.eventId(), event.orderId(), event.correlationId(), rs.getInt(1),
+                                event.traceparent()));
                     }
                 }
             }
