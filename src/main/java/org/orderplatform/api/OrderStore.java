@@ -260,15 +260,11 @@ public class OrderStore {
 
     /**
      * Sends a dead-lettered order back to PENDING with a fresh attempt budget and a new outbox event.
-     * Only emits intent: the worker does the processing.
+     * Only emits intent: the worker does the processing. The event carries the reprocess request's
+     * {@code traceparent} (null without tracing).
      *
      * @throws ApiException 404 when the order has no DLQ entry, 409 when it is not FAILED
      */
-    public OrderEvent reprocess(UUID orderId) throws SQLException {
-        return reprocess(orderId, null);
-    }
-
-    /** As {@link #reprocess(UUID)}, the new event stored with the reprocess request's {@code traceparent}. */
     public OrderEvent reprocess(UUID orderId, String traceparent) throws SQLException {
         ReprocessResult result = reprocessAll(List.of(orderId), traceparent).results().get(0);
         if (result.isReprocessed()) {
@@ -280,13 +276,10 @@ public class OrderStore {
 
     /**
      * {@link #reprocess} for several orders in ONE statement (atomic: all of it or nothing is written);
-     * each id is reprocessed or refused on its own, and the answer has one result per id, in order.
+     * each id is reprocessed or refused on its own, and the answer has one result per id, in order. The new
+     * events carry the request's {@code traceparent} (null without tracing).
      */
-    public BulkReprocess reprocessAll(List<UUID> orderIds) throws SQLException {
-        return reprocessAll(orderIds, null);
-    }
-
-    private BulkReprocess reprocessAll(List<UUID> orderIds, String traceparent) throws SQLException {
+    public BulkReprocess reprocessAll(List<UUID> orderIds, String traceparent) throws SQLException {
         List<ReprocessResult> results = new ArrayList<>(orderIds.size());
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REPROCESS)) {
             s.setArray(1, Jdbc.uuidArray(c, orderIds));

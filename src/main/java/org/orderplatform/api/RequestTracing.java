@@ -28,7 +28,8 @@ public class RequestTracing extends RoutePolicySupport {
     /** Span name by route id. */
     private static final Map<String, String> SPAN_NAMES = Map.of(
             "create-order", "POST /orders",
-            "reprocess-order", "POST /dlq/{orderId}/reprocess");
+            "reprocess-order", "POST /dlq/{orderId}/reprocess",
+            "reprocess-orders", "POST /dlq/reprocess");
     /** The route ids it applies to. */
     public static final Set<String> ROUTES = SPAN_NAMES.keySet();
 
