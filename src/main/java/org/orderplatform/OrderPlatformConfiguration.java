@@ -44,6 +44,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.orderplatform.infra.HttpServerGuard;
+import org.orderplatform.infra.HttpLimits;
 import org.orderplatform.infra.PollFailures;
 import org.orderplatform.infra.Schema;
 import org.orderplatform.infra.Settings;
@@ -83,7 +84,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
 
         int httpPort = settings.integer("camel.server.port", 0, 65535);
         HttpServerGuard.checkPortFree(httpPort);
-        context.addStartupListener(new HttpServerGuard(httpPort));
+        context.addStartupListener(new HttpServerGuard(httpPort, HttpLimits.of(settings)));
 
         // off on AWS: a task must fail rather than keep orders on its own disk or in its own memory
         boolean embedded = settings.flag("orders.embedded.enabled");

@@ -52,9 +52,11 @@ public final class HttpServerGuard implements StartupListener {
     /** {@code uri-host [ ":" port ]} of RFC 3986: an IP literal, or a registered name or IPv4 address (maybe empty). */
     private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~%!$&'()*+,;=-]*)(:[0-9]*)?");
     private final int port;
+    private final HttpLimits limits;
 
-    public HttpServerGuard(int port) {
+    public HttpServerGuard(int port, HttpLimits limits) {
         this.port = port;
+        this.limits = limits;
     }
 
     /** Fails the start when another process already listens on the HTTP port. */
@@ -80,7 +82,7 @@ public final class HttpServerGuard implements StartupListener {
             LOG.warn("A Vert.x instance is already bound: the HTTP server keeps Vert.x's default options (h2c on)");
             return;
         }
-        Vertx vertx = HttpServerOptionsGuard.vertx(server -> server.invalidRequestHandler(HttpServerGuard::invalidRequest));
+        Vertx vertx = HttpServerOptionsGuard.vertx(limits, server -> server.invalidRequestHandler(HttpServerGuard::invalidRequest));
         context.getRegistry().bind("httpServerVertx", vertx);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
