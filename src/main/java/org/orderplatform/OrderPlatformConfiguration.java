@@ -84,6 +84,15 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
 
         int httpPort = settings.integer("camel.server.port", 0, 65535);
         HttpServerGuard.checkPortFree(httpPort);
+        if (settings.flag("camel.management.enabled")) {
+            int managementPort = settings.integer("camel.management.port", 0, 65535);
+            if (managementPort == httpPort) {
+                LOG.warn("camel.management.port equals camel.server.port ({}): /observe/metrics and /observe/info "
+                        + "are served on the API port, to anyone who can reach the API", httpPort);
+            } else {
+                HttpServerGuard.checkPortFree(managementPort);
+            }
+        }
         context.addStartupListener(new HttpServerGuard(httpPort, HttpLimits.of(settings)));
 
         // off on AWS: a task must fail rather than keep orders on its own disk or in its own memory

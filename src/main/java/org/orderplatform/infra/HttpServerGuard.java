@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Route;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.orderplatform.api.ApiException;
@@ -51,6 +53,8 @@ public final class HttpServerGuard implements StartupListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** {@code uri-host [ ":" port ]} of RFC 3986: an IP literal, or a registered name or IPv4 address (maybe empty). */
     private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~%!$&'()*+,;=-]*)(:[0-9]*)?");
+    /** Where liveness and readiness answer on the API port, as on the management port. */
+    private static final String PUBLIC_HEALTH = "/observe/health";
     private final int port;
     private final HttpLimits limits;
 
@@ -136,6 +140,27 @@ public final class HttpServerGuard implements StartupListener {
             }
         });
         fallback.failureHandler(HttpServerGuard::failed);
+        publicHealth(context, router);
+    }
+
+    /**
+     * Liveness and readiness on the API port, for load balancers and container health checks: the management
+     * endpoints (metrics, info, health with its details) are on a port of their own (camel.management.port),
+     * which a load balancer checking the traffic port cannot reach. Only the verdict is given here,
+     * {@code {"status":"UP"}} or 503 {@code {"status":"DOWN"}}: which check failed, and why, is for the management
+     * port ({@code /observe/health?exposureLevel=full}).
+     */
+    private static void publicHealth(CamelContext context, VertxPlatformHttpRouter router) {
+        for (boolean readiness : new boolean[] {false, true}) {
+            String path = PUBLIC_HEALTH + (readiness ? "/ready" : "/live");
+            // the checks borrow a database connection, or call SQS: not on the event loop
+            router.route(path).method(HttpMethod.GET).blockingHandler(ctx -> {
+                boolean up = HealthCheckHelper.isResultsUp(readiness
+                        ? HealthCheckHelper.invokeReadiness(context) : HealthCheckHelper.invokeLiveness(context), readiness);
+                ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                        .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+            }, false);
+        }
     }
 
     /**
