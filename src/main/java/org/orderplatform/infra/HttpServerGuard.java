@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -43,9 +44,11 @@ import java.util.regex.Pattern;
  * <p>
  * Before the server exists, {@link #onCamelContextStarting} gives platform-http the Vert.x it builds the server on
  * ({@link HttpServerOptionsGuard}): HTTP/1.x only, ambiguous framing refused ({@link StrictFramingDecoder}) by the
- * invalid-request handler here. Not covered: a request Netty cannot decode at all (e.g. a bare CR in a header)
- * keeps Vert.x's own answer (400, empty body), and Vert.x answers its own HTML 404 in the fraction of a second
- * between the port opening and {@link #onCamelContextStarted}.
+ * invalid-request handler here. The handlers on the routers are installed by {@link #connected}, when the API
+ * port's first connection is set up and before its first request is read: Camel opens the port before its routes
+ * are in, and a request in between must get the 503 too, not Vert.x's HTML 404, nor reach a route that has
+ * started before the query parameters are emptied. Not covered: a request Netty cannot decode at all (e.g. a bare
+ * CR in a header) keeps Vert.x's own answer (400, empty body).
  */
 public final class HttpServerGuard implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuard.class);
@@ -57,6 +60,8 @@ public final class HttpServerGuard implements StartupListener {
     private static final String PUBLIC_HEALTH = "/observe/health";
     private final int port;
     private final HttpLimits limits;
+    private final AtomicBoolean installed = new AtomicBoolean();
+    private volatile CamelContext context;
 
     public HttpServerGuard(int port, HttpLimits limits) {
         this.port = port;
@@ -86,7 +91,9 @@ public final class HttpServerGuard implements StartupListener {
             LOG.warn("A Vert.x instance is already bound: the HTTP server keeps Vert.x's default options (h2c on)");
             return;
         }
-        Vertx vertx = HttpServerOptionsGuard.vertx(limits, server -> server.invalidRequestHandler(HttpServerGuard::invalidRequest));
+        this.context = context;
+        Vertx vertx = HttpServerOptionsGuard.vertx(limits,
+                server -> server.invalidRequestHandler(HttpServerGuard::invalidRequest), this::connected);
         context.getRegistry().bind("httpServerVertx", vertx);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
@@ -111,23 +118,32 @@ public final class HttpServerGuard implements StartupListener {
         }
     }
 
-    /** The HTTP server listens now, but the routes are not started yet: answer for them from here on. */
+    /** Nothing to do once the context has started: {@link #connected} has installed, or will, the handlers. */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
+    }
+
+    /**
+     * Every connection to a server of this Vert.x, on its event loop, before its first request is read: the first
+     * one to the API port installs the handlers. Camel has set the server's root router by then, and bound the
+     * router its routes are added to, but maybe not started a single route yet.
+     */
+    private void connected(io.vertx.core.http.HttpServer server, io.vertx.core.http.HttpConnection connection) {
+        if (connection.localAddress() == null || connection.localAddress().port() != port || installed.get()) {
             return;
         }
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null || !(server.requestHandler() instanceof Router root) || !installed.compareAndSet(false, true)) {
+            return;
+        }
+        install(context, root, router);
+    }
+
+    private static void install(CamelContext context, Router root, VertxPlatformHttpRouter router) {
         // on the server's root router, which Camel mounts its routes' router under: a request whose path cannot be
         // decoded fails there, while mounting, before any handler of the routes' router could answer it
-        Router root = (Router) router.getServer().getServer().requestHandler();
         root.route().order(Integer.MIN_VALUE).handler(HttpServerGuard::entry);
-        // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
-        // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
-        // 413 (plain text) came out as Vert.x wrote them. A last catch-all route answers instead: its handler
-        // sees every request no route took (404, or 405 when the path exists), its failure handler every
-        // failure (413 from the body handler, anything else as 500).
         Route fallback = router.route().last();
         fallback.handler(ctx -> {
             if (context.getStatus().isStarted()) {

@@ -19,6 +19,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -33,8 +34,9 @@ import java.util.function.Consumer;
  *   and bounds the time a request's headers and body may take;</li>
  *   <li>an idle timeout, and a cap on the connections open at once ({@link HttpLimits}).</li>
  * </ul>
- * and lets {@code customizer} finish the server before Camel makes it listen. Camel does not close a Vert.x it
- * did not create: {@link #close} does, after the context has stopped.
+ * and lets {@code customizer} finish the server before Camel makes it listen, and {@code connected} see every
+ * connection before its first request. Camel does not close a Vert.x it did not create: {@link HttpServerGuard}
+ * does, after the context has stopped.
  */
 final class HttpServerOptionsGuard {
     /** The name Vert.x gives its HTTP/1.x request decoder in a connection's pipeline. */
@@ -57,7 +59,8 @@ final class HttpServerOptionsGuard {
      * A Vert.x whose HTTP servers speak HTTP/1.x only, apply {@code limits}, and pass through {@code customizer}
      * before listening.
      */
-    static Vertx vertx(HttpLimits limits, Consumer<HttpServer> customizer) {
+    static Vertx vertx(HttpLimits limits, Consumer<HttpServer> customizer,
+                       BiConsumer<HttpServer, HttpConnection> connected) {
         Vertx real = Vertx.vertx();
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.getName().equals("createHttpServer") && method.getReturnType() == HttpServer.class) {
@@ -68,7 +71,11 @@ final class HttpServerOptionsGuard {
                 server.connectionHandler(connection -> {
                     open.incrementAndGet();
                     connection.closeHandler(closed -> open.decrementAndGet());
-                    strictFraming(connection, options, limits, open.get() > limits.maxConnections());
+                    boolean refuse = open.get() > limits.maxConnections();
+                    strictFraming(connection, options, limits, refuse);
+                    if (!refuse) {
+                        connected.accept(server, connection);
+                    }
                 });
                 customizer.accept(server);
                 return server;
