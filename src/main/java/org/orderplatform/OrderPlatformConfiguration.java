@@ -48,6 +48,7 @@ import org.orderplatform.infra.HttpLimits;
 import org.orderplatform.infra.PollFailures;
 import org.orderplatform.infra.Schema;
 import org.orderplatform.infra.Settings;
+import org.orderplatform.infra.SqsConsumerLogFilter;
 import org.orderplatform.worker.CollectProcessed;
 import org.orderplatform.worker.OrderWorker;
 import org.orderplatform.worker.SimulatedProcessing;
@@ -93,7 +94,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                 HttpServerGuard.checkPortFree(managementPort);
             }
         }
-        context.addStartupListener(new HttpServerGuard(httpPort, HttpLimits.of(settings)));
+        context.addStartupListener(new HttpServerGuard(httpPort, HttpLimits.of(settings),
+                settings.longValue("orders.poll.report-interval-ms", 1000)));
 
         // off on AWS: a task must fail rather than keep orders on its own disk or in its own memory
         boolean embedded = settings.flag("orders.embedded.enabled");
@@ -147,6 +149,10 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("workStore", workStore);
         registry.bind("pollFailures", new PollFailures(reportIntervalMs,
                 settings.longValue("orders.poll.max-backoff-ms", 100)));
+        if (transport == Transport.SQS) {
+            // the SQS consumer's own ERROR per failed receive duplicates what pollFailures reports, throttled
+            SqsConsumerLogFilter.install();
+        }
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
         registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics));
         registry.bind("collectProcessed", new CollectProcessed());

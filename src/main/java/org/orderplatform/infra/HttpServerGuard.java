@@ -61,11 +61,14 @@ public final class HttpServerGuard implements StartupListener {
     private final int port;
     private final HttpLimits limits;
     private final AtomicBoolean installed = new AtomicBoolean();
+    private final ClientMistakes mistakes;
     private volatile CamelContext context;
 
-    public HttpServerGuard(int port, HttpLimits limits) {
+    /** @param reportIntervalMs at most one report of client mistakes per interval (orders.poll.report-interval-ms) */
+    public HttpServerGuard(int port, HttpLimits limits, long reportIntervalMs) {
         this.port = port;
         this.limits = limits;
+        this.mistakes = new ClientMistakes(reportIntervalMs);
     }
 
     /** Fails the start when another process already listens on the HTTP port. */
@@ -140,7 +143,7 @@ public final class HttpServerGuard implements StartupListener {
         install(context, root, router);
     }
 
-    private static void install(CamelContext context, Router root, VertxPlatformHttpRouter router) {
+    private void install(CamelContext context, Router root, VertxPlatformHttpRouter router) {
         // on the server's root router, which Camel mounts its routes' router under: a request whose path cannot be
         // decoded fails there, while mounting, before any handler of the routes' router could answer it
         root.route().order(Integer.MIN_VALUE).handler(HttpServerGuard::entry);
@@ -155,7 +158,7 @@ public final class HttpServerGuard implements StartupListener {
                 json(ctx, 503, "unavailable", "the service is starting or stopping; retry shortly");
             }
         });
-        fallback.failureHandler(HttpServerGuard::failed);
+        fallback.failureHandler(this::failed);
         publicHealth(context, router);
     }
 
@@ -268,8 +271,22 @@ public final class HttpServerGuard implements StartupListener {
         }
     }
 
-    private static void failed(RoutingContext ctx) {
+    private void failed(RoutingContext ctx) {
         int status = ctx.statusCode();
+        Throwable failure = ctx.failure();
+        if (status < 400 && ClientMistakes.isHangUp(failure)) {
+            // the client hung up in the middle of its request: nobody is left to answer
+            mistakes.report(safeMethod(ctx) + " " + safePath(ctx) + ": connection closed before the request was read",
+                    failure);
+            return;
+        }
+        if (status < 400 && ClientMistakes.isUndecodable(failure)) {
+            mistakes.report(safeMethod(ctx) + " " + safePath(ctx) + ": body framing could not be decoded", failure);
+            // the decoder's position in the byte stream can no longer be trusted: answer, then close
+            ctx.response().putHeader("Connection", "close");
+            json(ctx, 400, "invalid_request", "the request body's framing could not be decoded");
+            return;
+        }
         if (status == 413) {
             json(ctx, 413, "payload_too_large", "request body is too large");
         } else if (status == 404 || status == 405) {
