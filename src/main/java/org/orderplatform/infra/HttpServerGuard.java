@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Route;
@@ -131,7 +133,7 @@ public final class HttpServerGuard implements StartupListener {
      * one to the API port installs the handlers. Camel has set the server's root router by then, and bound the
      * router its routes are added to, but maybe not started a single route yet.
      */
-    private void connected(io.vertx.core.http.HttpServer server, io.vertx.core.http.HttpConnection connection) {
+    private void connected(HttpServer server, HttpConnection connection) {
         if (connection.localAddress() == null || connection.localAddress().port() != port || installed.get()) {
             return;
         }
@@ -147,6 +149,11 @@ public final class HttpServerGuard implements StartupListener {
         // on the server's root router, which Camel mounts its routes' router under: a request whose path cannot be
         // decoded fails there, while mounting, before any handler of the routes' router could answer it
         root.route().order(Integer.MIN_VALUE).handler(HttpServerGuard::entry);
+        // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
+        // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
+        // 413 (plain text) came out as Vert.x wrote them. A last catch-all route answers instead: its handler
+        // sees every request no route took (404, or 405 when the path exists), its failure handler every
+        // failure (413 from the body handler, anything else as 500).
         Route fallback = router.route().last();
         fallback.handler(ctx -> {
             if (context.getStatus().isStarted()) {
