@@ -17,7 +17,9 @@ RUN groupadd --system orders && useradd --system --gid orders --home-dir /app or
 WORKDIR /app
 COPY --from=build /src/target/order-platform.jar /app/order-platform.jar
 USER orders
-EXPOSE 8080
+# 8080: the API, with /observe/health/live and /ready for load balancers; 9876: management (metrics, info, health
+# with details), to publish only to a scraper's network, never to the public
+EXPOSE 8080 9876
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 # readiness: DOWN (503) while the database, or SQS in sqs mode, is unreachable
 HEALTHCHECK --interval=10s --timeout=3s --start-period=40s --retries=3 \

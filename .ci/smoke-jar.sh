@@ -6,9 +6,10 @@ set -euo pipefail
 jar="$(cd "$(dirname "$0")/.." && pwd)/target/order-platform.jar"
 work=$(mktemp -d)
 port=18080
+management=18180
 log="$work/app.log"
 cd "$work"
-java -Xmx256m -Dcamel.server.port=$port -Dorders.db.embedded.port=54399 -Dorders.admin.token=smoke \
+java -Xmx256m -Dcamel.server.port=$port -Dcamel.management.port=$management -Dorders.db.embedded.port=54399 -Dorders.admin.token=smoke \
   -jar "$jar" > "$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
@@ -37,8 +38,10 @@ done
 openapi=$(curl -fsS "http://127.0.0.1:$port/openapi.json") || fail "GET /openapi.json failed"
 [[ "$openapi" == *'"/orders"'* ]] || fail "no OpenAPI document"
 curl -fsS -H 'Authorization: Bearer smoke' "http://127.0.0.1:$port/dlq" > /dev/null || fail "GET /dlq failed"
-metrics=$(curl -fsS "http://127.0.0.1:$port/observe/metrics") || fail "GET /observe/metrics failed"
+metrics=$(curl -fsS "http://127.0.0.1:$management/observe/metrics") || fail "GET /observe/metrics failed"
 [[ "$metrics" == *$'\norders_processed_total'* ]] || fail "no metrics"
+public=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/observe/metrics")
+[ "$public" = 404 ] || fail "GET /observe/metrics on the API port answered $public, not 404"
 
 kill -TERM "$pid"
 for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done

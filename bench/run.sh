@@ -170,7 +170,7 @@ start_jvm() {
   mkdir -p "$OUT/jfr"
   (cd "$OUT/run" && exec env ORDERS_TRANSITIONS_LOG_LEVEL=WARN java "-Xmx$HEAP" "${jfr[@]}" \
       "-Dorders.db.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" -Dorders.db.username=postgres \
-      "-Dcamel.server.port=$port" "-Dorders.sqs.embedded-port=$SQS_PORT" -Dorders.processing.delay-ms=0 -Dorders.processing.failure-probability=0.0 \
+      "-Dcamel.server.port=$port" "-Dcamel.management.port=$((port + 100))" "-Dorders.sqs.embedded-port=$SQS_PORT" -Dorders.processing.delay-ms=0 -Dorders.processing.failure-probability=0.0 \
       "${SERVICE_OPTS[@]}" "$@" -jar "$JAR") > "$OUT/logs/$name.log" 2>&1 &
   JVM_PID=$!
   PIDS+=("$JVM_PID")

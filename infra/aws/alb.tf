@@ -54,7 +54,9 @@ resource "aws_lb" "api" {
 
   # requests with malformed headers are dropped at the edge instead of reaching the service
   drop_invalid_header_fields = true
-  idle_timeout               = 60
+  # below the service's orders.http.idle-timeout-ms (60 s): the balancer closes an idle connection first, so it
+  # never sends a request on one the service is closing (a 502)
+  idle_timeout = 50
 }
 
 resource "aws_lb_target_group" "api" {

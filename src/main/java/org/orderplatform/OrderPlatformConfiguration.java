@@ -51,9 +51,11 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.orderplatform.infra.HttpServerGuard;
+import org.orderplatform.infra.HttpLimits;
 import org.orderplatform.infra.PollFailures;
 import org.orderplatform.infra.Schema;
 import org.orderplatform.infra.Settings;
+import org.orderplatform.infra.SqsConsumerLogFilter;
 import org.orderplatform.worker.CollectProcessed;
 import org.orderplatform.worker.OrderWorker;
 import org.orderplatform.worker.SimulatedProcessing;
@@ -90,7 +92,17 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
 
         int httpPort = settings.integer("camel.server.port", 0, 65535);
         HttpServerGuard.checkPortFree(httpPort);
-        context.addStartupListener(new HttpServerGuard(httpPort));
+        if (settings.flag("camel.management.enabled")) {
+            int managementPort = settings.integer("camel.management.port", 0, 65535);
+            if (managementPort == httpPort) {
+                LOG.warn("camel.management.port equals camel.server.port ({}): /observe/metrics and /observe/info "
+                        + "are served on the API port, to anyone who can reach the API", httpPort);
+            } else {
+                HttpServerGuard.checkPortFree(managementPort);
+            }
+        }
+        context.addStartupListener(new HttpServerGuard(httpPort, HttpLimits.of(settings),
+                settings.longValue("orders.poll.report-interval-ms", 1000)));
 
         // off on AWS: a task must fail rather than keep orders on its own disk or in its own memory
         boolean embedded = settings.flag("orders.embedded.enabled");
@@ -144,6 +156,10 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         registry.bind("workStore", workStore);
         registry.bind("pollFailures", new PollFailures(reportIntervalMs,
                 settings.longValue("orders.poll.max-backoff-ms", 100)));
+        if (transport == Transport.SQS) {
+            // the SQS consumer's own ERROR per failed receive duplicates what pollFailures reports, throttled
+            SqsConsumerLogFilter.install();
+        }
         Duration lockTimeout = Duration.ofSeconds(settings.integer("orders.outbox.lock-timeout-seconds", 1, 86_400));
         Tracing tracing = tracing(context, settings, workerId, transport);
         registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics, tracing));

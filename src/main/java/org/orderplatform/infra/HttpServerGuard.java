@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -12,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.orderplatform.api.ApiException;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -41,9 +46,11 @@ import java.util.regex.Pattern;
  * <p>
  * Before the server exists, {@link #onCamelContextStarting} gives platform-http the Vert.x it builds the server on
  * ({@link HttpServerOptionsGuard}): HTTP/1.x only, ambiguous framing refused ({@link StrictFramingDecoder}) by the
- * invalid-request handler here. Not covered: a request Netty cannot decode at all (e.g. a bare CR in a header)
- * keeps Vert.x's own answer (400, empty body), and Vert.x answers its own HTML 404 in the fraction of a second
- * between the port opening and {@link #onCamelContextStarted}.
+ * invalid-request handler here. The handlers on the routers are installed by {@link #connected}, when the API
+ * port's first connection is set up and before its first request is read: Camel opens the port before its routes
+ * are in, and a request in between must get the 503 too, not Vert.x's HTML 404, nor reach a route that has
+ * started before the query parameters are emptied. Not covered: a request Netty cannot decode at all (e.g. a bare
+ * CR in a header) keeps Vert.x's own answer (400, empty body).
  */
 public final class HttpServerGuard implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuard.class);
@@ -51,10 +58,19 @@ public final class HttpServerGuard implements StartupListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** {@code uri-host [ ":" port ]} of RFC 3986: an IP literal, or a registered name or IPv4 address (maybe empty). */
     private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~%!$&'()*+,;=-]*)(:[0-9]*)?");
+    /** Where liveness and readiness answer on the API port, as on the management port. */
+    private static final String PUBLIC_HEALTH = "/observe/health";
     private final int port;
+    private final HttpLimits limits;
+    private final AtomicBoolean installed = new AtomicBoolean();
+    private final ClientMistakes mistakes;
+    private volatile CamelContext context;
 
-    public HttpServerGuard(int port) {
+    /** @param reportIntervalMs at most one report of client mistakes per interval (orders.poll.report-interval-ms) */
+    public HttpServerGuard(int port, HttpLimits limits, long reportIntervalMs) {
         this.port = port;
+        this.limits = limits;
+        this.mistakes = new ClientMistakes(reportIntervalMs);
     }
 
     /** Fails the start when another process already listens on the HTTP port. */
@@ -80,7 +96,9 @@ public final class HttpServerGuard implements StartupListener {
             LOG.warn("A Vert.x instance is already bound: the HTTP server keeps Vert.x's default options (h2c on)");
             return;
         }
-        Vertx vertx = HttpServerOptionsGuard.vertx(server -> server.invalidRequestHandler(HttpServerGuard::invalidRequest));
+        this.context = context;
+        Vertx vertx = HttpServerOptionsGuard.vertx(limits,
+                server -> server.invalidRequestHandler(HttpServerGuard::invalidRequest), this::connected);
         context.getRegistry().bind("httpServerVertx", vertx);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
@@ -105,17 +123,31 @@ public final class HttpServerGuard implements StartupListener {
         }
     }
 
-    /** The HTTP server listens now, but the routes are not started yet: answer for them from here on. */
+    /** Nothing to do once the context has started: {@link #connected} has installed, or will, the handlers. */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
+    }
+
+    /**
+     * Every connection to a server of this Vert.x, on its event loop, before its first request is read: the first
+     * one to the API port installs the handlers. Camel has set the server's root router by then, and bound the
+     * router its routes are added to, but maybe not started a single route yet.
+     */
+    private void connected(HttpServer server, HttpConnection connection) {
+        if (connection.localAddress() == null || connection.localAddress().port() != port || installed.get()) {
             return;
         }
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null || !(server.requestHandler() instanceof Router root) || !installed.compareAndSet(false, true)) {
+            return;
+        }
+        install(context, root, router);
+    }
+
+    private void install(CamelContext context, Router root, VertxPlatformHttpRouter router) {
         // on the server's root router, which Camel mounts its routes' router under: a request whose path cannot be
         // decoded fails there, while mounting, before any handler of the routes' router could answer it
-        Router root = (Router) router.getServer().getServer().requestHandler();
         root.route().order(Integer.MIN_VALUE).handler(HttpServerGuard::entry);
         // The Camel routes live in a sub-router: error handlers registered on it are never consulted (Vert.x
         // uses those of the root router, which Camel does not expose), so its 404 (HTML), 405 (empty) and
@@ -133,7 +165,28 @@ public final class HttpServerGuard implements StartupListener {
                 json(ctx, 503, "unavailable", "the service is starting or stopping; retry shortly");
             }
         });
-        fallback.failureHandler(HttpServerGuard::failed);
+        fallback.failureHandler(this::failed);
+        publicHealth(context, router);
+    }
+
+    /**
+     * Liveness and readiness on the API port, for load balancers and container health checks: the management
+     * endpoints (metrics, info, health with its details) are on a port of their own (camel.management.port),
+     * which a load balancer checking the traffic port cannot reach. Only the verdict is given here,
+     * {@code {"status":"UP"}} or 503 {@code {"status":"DOWN"}}: which check failed, and why, is for the management
+     * port ({@code /observe/health?exposureLevel=full}).
+     */
+    private static void publicHealth(CamelContext context, VertxPlatformHttpRouter router) {
+        for (boolean readiness : new boolean[] {false, true}) {
+            String path = PUBLIC_HEALTH + (readiness ? "/ready" : "/live");
+            // the checks borrow a database connection, or call SQS: not on the event loop
+            router.route(path).method(HttpMethod.GET).blockingHandler(ctx -> {
+                boolean up = HealthCheckHelper.isResultsUp(readiness
+                        ? HealthCheckHelper.invokeReadiness(context) : HealthCheckHelper.invokeLiveness(context), readiness);
+                ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                        .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+            }, false);
+        }
     }
 
     /**
@@ -225,8 +278,22 @@ public final class HttpServerGuard implements StartupListener {
         }
     }
 
-    private static void failed(RoutingContext ctx) {
+    private void failed(RoutingContext ctx) {
         int status = ctx.statusCode();
+        Throwable failure = ctx.failure();
+        if (status < 400 && ClientMistakes.isHangUp(failure)) {
+            // the client hung up in the middle of its request: nobody is left to answer
+            mistakes.report(safeMethod(ctx) + " " + safePath(ctx) + ": connection closed before the request was read",
+                    failure);
+            return;
+        }
+        if (status < 400 && ClientMistakes.isUndecodable(failure)) {
+            mistakes.report(safeMethod(ctx) + " " + safePath(ctx) + ": body framing could not be decoded", failure);
+            // the decoder's position in the byte stream can no longer be trusted: answer, then close
+            ctx.response().putHeader("Connection", "close");
+            json(ctx, 400, "invalid_request", "the request body's framing could not be decoded");
+            return;
+        }
         if (status == 413) {
             json(ctx, 413, "payload_too_large", "request body is too large");
         } else if (status == 404 || status == 405) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -55,6 +56,31 @@ class PrometheusRulesTest {
     private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The scrape targets are the management port, where /observe/metrics is served, never the API's port. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheus_scrapes_the_management_port_and_not_the_api_port() throws IOException {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("application.properties"), StandardCharsets.UTF_8)) {
+            properties.load(in);
+        }
+        Map<String, Object> config;
+        try (Reader in = Files.newBufferedReader(PROMETHEUS_CONFIG, StandardCharsets.UTF_8)) {
+            config = new Yaml().load(in);
+        }
+        List<String> targets = new ArrayList<>();
+        for (Object job : (List<Object>) config.get("scrape_configs")) {
+            Map<String, Object> scrape = (Map<String, Object>) job;
+            assertThat(scrape.get("metrics_path")).isEqualTo("/observe/metrics");
+            for (Object statics : (List<Object>) scrape.get("static_configs")) {
+                targets.addAll((List<String>) ((Map<String, Object>) statics).get("targets"));
+            }
+        }
+        assertThat(targets).isNotEmpty()
+                .allSatisfy(t -> assertThat(t).endsWith(":" + properties.getProperty("camel.management.port"))
+                        .doesNotEndWith(":" + properties.getProperty("camel.server.port")));
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Against the running service
 
@@ -77,7 +103,7 @@ class PrometheusRulesTest {
                 Http http = new Http(platform.baseUrl());
                 http.createOrder();
                 await().atMost(Duration.ofSeconds(30)).until(() -> db.count("SELECT count(*) FROM dlq") == 1);
-                String scrape = http.get("/observe/metrics").body();
+                String scrape = new Http(platform.managementUrl()).get("/observe/metrics").body();
                 Files.writeString(Path.of("target", "observe-metrics-" + transport.get("orders.transport") + ".txt"), scrape);
                 exposition(scrape).forEach((name, labels) -> served.computeIfAbsent(name, n -> new TreeSet<>()).addAll(labels));
             }
@@ -131,14 +157,15 @@ class PrometheusRulesTest {
         p.put("orders.db.connection-timeout-ms", "500");
         try (Platform platform = Platform.start(p)) {
             Http http = new Http(platform.baseUrl());
+            Http management = new Http(platform.managementUrl());
             assertThat(http.get("/observe/health/ready").status()).isEqualTo(200);
-            assertThat(samplerFailures(http)).isZero();
+            assertThat(samplerFailures(management)).isZero();
 
             refuseConnections(database, true);
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/observe/health/ready").status() == 503);
-                double down = samplerFailures(http);
-                await().atMost(Duration.ofSeconds(30)).until(() -> samplerFailures(http) > down);
+                double down = samplerFailures(management);
+                await().atMost(Duration.ofSeconds(30)).until(() -> samplerFailures(management) > down);
             } finally {
                 refuseConnections(database, false);
             }
@@ -146,10 +173,10 @@ class PrometheusRulesTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/observe/health/ready").status() == 200);
             // and the count stands still again (the alert's increase() drains to 0): three sampler runs
             // in a row without a new failure
-            double[] mark = {samplerRuns(http), samplerFailures(http)};
+            double[] mark = {samplerRuns(management), samplerFailures(management)};
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                double runs = samplerRuns(http);
-                double failures = samplerFailures(http);
+                double runs = samplerRuns(management);
+                double failures = samplerFailures(management);
                 if (failures != mark[1]) {
                     mark[0] = runs;
                     mark[1] = failures;
@@ -305,9 +332,10 @@ class PrometheusRulesTest {
         return metrics;
     }
 
-    private static double sample(Http http, String metric, String routeId) {
+    /** {@code management}: the management server, where /observe/metrics is served. */
+    private static double sample(Http management, String metric, String routeId) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "\\{[^}]*routeId=\"" + Pattern.quote(routeId) + "\"[^}]*} (\\S+)$")
-                .matcher(http.get("/observe/metrics").body());
+                .matcher(management.get("/observe/metrics").body());
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 

@@ -54,6 +54,7 @@ final class AppProcess implements AutoCloseable {
         p.put("orders.transport", transport);
         p.put("orders.db.url", jdbcUrl);
         p.put("camel.server.port", String.valueOf(freePort()));
+        p.put("camel.management.port", String.valueOf(freePort()));
         p.put("orders.outbox.poll-interval-ms", "50");
         p.put("orders.outbox.lock-timeout-seconds", "10");
         p.put("orders.outbox.recovery-interval-ms", "1000");
@@ -137,6 +138,11 @@ final class AppProcess implements AutoCloseable {
         for (AppProcess app : apps) {
             app.awaitReady();
         }
+    }
+
+    /** The management server (/observe/metrics), on a port of its own. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + properties.get("camel.management.port");
     }
 
     String baseUrl() {

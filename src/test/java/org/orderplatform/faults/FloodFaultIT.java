@@ -82,7 +82,7 @@ class FloodFaultIT extends FaultTestSupport {
         Http http = new Http(app.baseUrl());
         String id = http.createOrder();
         assertThat(http.get("/orders/" + id).status()).isEqualTo(200);
-        String metrics = http.get("/observe/metrics").body();
+        String metrics = new Http(app.managementUrl()).get("/observe/metrics").body();
         double used = sum(metrics, "jvm_memory_used_bytes", "heap");
         double max = 512.0 * 1024 * 1024;
         System.out.printf("FIGURES flood: heap used after the flood %.0f MiB of %.0f MiB%n", used / 1048576, max / 1048576);

@@ -34,7 +34,7 @@ class CloudWatchPublishingTest {
             String id = http.createOrder();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     "PROCESSED".equals(db.query("SELECT status FROM orders WHERE id = ?::uuid", id).get(0).get("status")));
-            String scraped = http.get("/observe/metrics").body();
+            String scraped = new Http(platform.managementUrl()).get("/observe/metrics").body();
             assertThat(scraped).contains("orders_accepted_total{transport=\"outbox\"} 1.0")
                     .contains("orders_processed_total{transport=\"outbox\"} 1.0")
                     .contains("orders_end_to_end_seconds_bucket{transport=\"outbox\",le=\"0.005\"}");

@@ -42,7 +42,7 @@ class ObservabilityTest {
             String id = db.query("SELECT order_id::text AS id FROM dlq LIMIT 1").get(0).get("id").toString();
             assertThat(http.post("/dlq/" + id + "/reprocess", null, null).status()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                String scrape = http.get("/observe/metrics").body();
+                String scrape = new Http(platform.managementUrl()).get("/observe/metrics").body();
                 assertThat(metric(scrape, "orders_accepted_total")).isEqualTo(3.0);
                 assertThat(metric(scrape, "orders_reprocessed_total")).isEqualTo(1.0);
                 assertThat(metric(scrape, "orders_retried_total")).isEqualTo(4.0);

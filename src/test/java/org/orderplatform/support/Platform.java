@@ -22,11 +22,13 @@ public final class Platform implements AutoCloseable {
     private final Main main;
     private final Thread thread;
     private final int port;
+    private final int managementPort;
 
-    private Platform(Main main, Thread thread, int port) {
+    private Platform(Main main, Thread thread, int port, int managementPort) {
         this.main = main;
         this.thread = thread;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** Test defaults: fast polling and backoff, a free HTTP port; {@code overrides} win. */
@@ -35,6 +37,8 @@ public final class Platform implements AutoCloseable {
         p.put("orders.db.url", jdbcUrl);
         p.put("orders.admin.token", Http.ADMIN_TOKEN);
         p.put("camel.server.port", String.valueOf(freePort()));
+        // management (metrics, info) has a port of its own: a free one too, so that processes never share it
+        p.put("camel.management.port", String.valueOf(freePort()));
         p.put("orders.outbox.poll-interval-ms", "20");
         p.put("orders.outbox.recovery-interval-ms", "200");
         p.put("orders.retry.initial-delay-ms", "100");
@@ -70,7 +74,8 @@ public final class Platform implements AutoCloseable {
                 throw new IllegalStateException("platform failed to start: " + failure.get().getMessage(), failure.get());
             }
             if (context != null && context.getStatus() == ServiceStatus.Started) {
-                return new Platform(main, thread, Integer.parseInt(properties.get("camel.server.port")));
+                return new Platform(main, thread, Integer.parseInt(properties.get("camel.server.port")),
+                        Integer.parseInt(properties.getOrDefault("camel.management.port", "9876")));
             }
             if (!thread.isAlive()) {
                 throw new IllegalStateException("platform stopped during start-up");
@@ -90,6 +95,11 @@ public final class Platform implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The management server: /observe/metrics, /observe/info and the detailed /observe/health. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     @Override

@@ -142,7 +142,7 @@ class SqsTransportTest {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 25 && messages(sqs, queue) == 0
                             && Pattern.compile("(?m)^orders_sqs_deleted_total\\{[^}]*} 25\\.0$")
-                                    .matcher(http.get("/observe/metrics").body()).find());
+                                    .matcher(new Http(platform.managementUrl()).get("/observe/metrics").body()).find());
         }
     }
 

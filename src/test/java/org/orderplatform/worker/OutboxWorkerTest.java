@@ -143,9 +143,9 @@ class OutboxWorkerTest {
         // a worker died during the third and last attempt (orders.retry.max-attempts=3)
         String id = orderHeldByADeadWorker(db, 3);
         try (Platform worker = Platform.start(config(db, "orders.role", "worker", "orders.retry.max-attempts", "3"))) {
-            Http http = new Http(worker.baseUrl());
+            Http management = new Http(worker.managementUrl());
             await().atMost(Duration.ofSeconds(20)).until(() -> status(db, id).equals("FAILED")
-                    && Pattern.compile("(?m)^orders_failed_total\\{[^}]*} 1\\.0$").matcher(http.get("/observe/metrics").body()).find());
+                    && Pattern.compile("(?m)^orders_failed_total\\{[^}]*} 1\\.0$").matcher(management.get("/observe/metrics").body()).find());
         }
         assertThat(db.count("SELECT count(*) FROM dlq WHERE order_id = ?::uuid", id)).isEqualTo(1);
         assertThat(completions(db, id)).isZero();
