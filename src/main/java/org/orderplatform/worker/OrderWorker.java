@@ -52,7 +52,7 @@ public class OrderWorker {
      * @throws UnknownOrderException when the event names no order (a poison message)
      */
     public WorkItem start(OrderEvent event) throws SQLException {
-        return store.start(event, leaseTimeout).orElse(null);
+        return store.start(event, leaseTimeout, retryPolicy.maxAttempts()).orElse(null);
     }
 
     /** The event that asks for the next attempt of a work item (for transports that carry it in memory). */
