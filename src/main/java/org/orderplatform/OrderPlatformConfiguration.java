@@ -145,7 +145,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             case SQS -> bindSqs(context, settings, role, embedded, dataSource, mapper, workStore, workerId, retryPolicy,
                     metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
-                    settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts()));
+                    settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts(),
+                    metrics));
             case OUTBOX -> bindOutbox(context, settings, role, dataSource);
         }
         registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",
