@@ -39,15 +39,16 @@ class PartitionFaultIT extends FaultTestSupport {
         database(5_000, 2_000);
     }
 
+    /** Paced (the api never waits on SQS: unpaced, it accepts some 30,000 orders during the partition). */
     @Test
     void sqs_partition_keeps_accepting_and_loses_nothing() {
-        sqs(600, 400);
+        sqs(200, 200, Duration.ofMillis(250));
     }
 
     @Tag("slow")
     @Test
     void full_size_sqs_partition_keeps_accepting_and_loses_nothing() {
-        sqs(5_000, 2_000);
+        sqs(5_000, 2_000, Duration.ofMillis(20));
     }
 
     /** PostgreSQL behind the proxy for the api and the worker (outbox transport, the default timeouts). */
@@ -127,7 +128,7 @@ class PartitionFaultIT extends FaultTestSupport {
      * for 1 s, so the SQS client's socket and attempt timeouts can be 5 s here (the defaults, 25 s, fit a
      * 20 s long poll).
      */
-    private void sqs(int before, int after) {
+    private void sqs(int before, int after, Duration pace) {
         String test = "partition-sqs-" + before;
         FaultPostgres pg = own(FaultPostgres.startFresh(test));
         Db db = new Db(pg.jdbcUrl());
@@ -150,7 +151,7 @@ class PartitionFaultIT extends FaultTestSupport {
         AppProcess workerProcess = own(AppProcess.start(test, "worker", worker));
         AppProcess.awaitAll(apiProcess, workerProcess);
 
-        OrderLoad load = own(OrderLoad.start(apiProcess.baseUrl(), 4, before + after + 100_000, Duration.ofMinutes(5)));
+        OrderLoad load = own(OrderLoad.start(apiProcess.baseUrl(), 4, before + after + 100_000, Duration.ofMinutes(5), pace));
         await().atMost(Duration.ofMinutes(3)).until(() -> load.acceptedCount() >= before);
         Set<String> acceptedBefore = new HashSet<>(load.accepted());
 
@@ -176,7 +177,8 @@ class PartitionFaultIT extends FaultTestSupport {
         Figures f = Figures.collect(db, load.accepted());
         Figures fBefore = Figures.collect(db, acceptedBefore);
         f.report("partition-sqs/sqs",
-                "4 clients posting without pause; " + acceptedBefore.size() + " accepted before the partition; processing 20 ms",
+                "4 clients, each pausing " + pace.toMillis() + " ms after an answer; " + acceptedBefore.size()
+                        + " accepted before the partition; processing 20 ms",
                 "TCP proxy between api/worker and ElasticMQ blackholed for " + PARTITION.toSeconds()
                         + " s, connections left open (those open at its start silent for good); SQS timeouts 5 s",
                 "during partition: " + during.size() + " requests, slowest " + slowest + " ms; waiting in the outbox at "
