@@ -188,7 +188,8 @@ class PartitionFaultIT extends FaultTestSupport {
                         + " | outbox relayed=" + relayed + " | drained=" + drained + " http=" + load.statusCounts());
 
         assertThat(load.statusCounts()).as("the API never waits on SQS: it keeps accepting").containsOnlyKeys(202);
-        assertThat(slowest).as("worst answer time during the partition (ms)").isLessThanOrEqualTo(2_000);
+        // well below the 5 s SQS timeouts: the api would take at least that if it waited on SQS
+        assertThat(slowest).as("worst answer time during the partition (ms)").isLessThanOrEqualTo(4_000);
         assertThat(waitingInOutbox).as("the relay keeps undelivered events in the outbox").isPositive();
         assertThat(resumeMs).as("the worker completes orders again after the heal (ms)")
                 .isBetween(0L, RESUME_BOUND.toMillis());
