@@ -169,7 +169,8 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             case SQS -> bindSqs(context, settings, role, embedded, dataSource, mapper, workStore, workerId, retryPolicy,
                     metrics);
             case INPROCESS -> registry.bind("inprocessRecovery", new InprocessRecovery(dataSource, workerId, lockTimeout,
-                    settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts()));
+                    settings.integer("orders.inprocess.queue-size", 1, 10_000_000), retryPolicy.maxAttempts(),
+                    metrics));
             case OUTBOX -> bindOutbox(context, settings, role, dataSource);
         }
         registry.bind("workerPool", context.getExecutorServiceManager().newFixedThreadPool(this, "order-worker",
@@ -221,6 +222,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
             }
             // named apart from the pool's connections in pg_stat_activity
             listener.setProperty("ApplicationName", "order-platform-listener");
+            listener.putAll(driverTimeouts(settings));
             context.addService(new OutboxListener(
                     () -> DriverManager.getConnection(dataSource.getJdbcUrl(), listener),
                     () -> wakeUp.sendBody("direct:outbox-notified", null),
@@ -322,8 +324,14 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         AwsAccess access = AwsAccess.of(endpoint, settings.optional("orders.sqs.region").orElse(null), accessKey,
                 settings.optional("orders.sqs.secret-key").orElse("embedded"), new DefaultAwsRegionProviderChain());
         LOG.info("SQS: {} in {}", access.aws() ? "AWS" : access.endpoint(), access.region());
+        SqsQueues.Timeouts timeouts = new SqsQueues.Timeouts(
+                Duration.ofMillis(settings.integer("orders.sqs.connect-timeout-ms", 100, 600_000)),
+                Duration.ofMillis(settings.integer("orders.sqs.socket-timeout-ms", 1000, 3_600_000)),
+                Duration.ofMillis(settings.integer("orders.sqs.api-call-attempt-timeout-ms", 1000, 3_600_000)),
+                Duration.ofMillis(settings.integer("orders.sqs.api-call-timeout-ms", 1000, 3_600_000)))
+                .checkedAgainst(settings.integer("orders.sqs.wait-time-seconds", 0, 20));
         SqsQueues queues = SqsQueues.connect(access, settings.string("orders.sqs.queue-name"), create,
-                settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200), maxReceiveCount);
+                settings.integer("orders.sqs.visibility-timeout-seconds", 1, 43_200), maxReceiveCount, timeouts);
         context.addService(new ClientCloser(queues.client()), true, true);
         checkRedrivePolicy(queues, settings.string("orders.sqs.queue-name"), retryPolicy.maxAttempts());
         Registry registry = context.getRegistry();
@@ -387,11 +395,40 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
         config.setMaximumPoolSize(settings.integer("orders.db.pool-size", 1, 1000));
         config.setConnectionTimeout(settings.longValue("orders.db.connection-timeout-ms", 250));
         config.setInitializationFailTimeout(settings.longValue("orders.db.connection-timeout-ms", 250));
+        // a partition leaves connections open and silent: every wait is bounded (docs/configuration.md)
+        config.setValidationTimeout(settings.longValue("orders.db.validation-timeout-ms", 250));
+        config.setKeepaliveTime(settings.longValue("orders.db.keepalive-time-ms", 0));
+        config.setMaxLifetime(settings.longValue("orders.db.max-lifetime-ms", 30_000));
+        driverTimeouts(settings).forEach((k, v) -> config.addDataSourceProperty((String) k, v));
+        long statementTimeoutMs = settings.longValue("orders.db.statement-timeout-ms", 0);
+        if (statementTimeoutMs > 0) {
+            config.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeoutMs);
+        }
         config.addDataSourceProperty("ApplicationName", "order-platform");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         HikariDataSource dataSource = new HikariDataSource(config);
         context.addService(new PoolCloser(dataSource), true, true);
         return dataSource;
+    }
+
+    /**
+     * The PostgreSQL driver's own timeouts, in seconds (0 = none): reaching the server, logging in, and any
+     * read, a statement's result included. The socket timeout is what ends a statement whose connection a
+     * partition left open and silent; keep it above orders.db.statement-timeout-ms.
+     */
+    static Properties driverTimeouts(Settings settings) {
+        Properties p = new Properties();
+        p.setProperty("connectTimeout", String.valueOf(settings.integer("orders.db.connect-timeout-seconds", 0, 3600)));
+        p.setProperty("loginTimeout", String.valueOf(settings.integer("orders.db.login-timeout-seconds", 0, 3600)));
+        int socketTimeout = settings.integer("orders.db.socket-timeout-seconds", 0, 86_400);
+        long statementTimeoutMs = settings.longValue("orders.db.statement-timeout-ms", 0);
+        if (socketTimeout > 0 && (statementTimeoutMs == 0 || statementTimeoutMs >= socketTimeout * 1000L)) {
+            throw new IllegalStateException("orders.db.statement-timeout-ms (" + statementTimeoutMs + ") must be set "
+                    + "and below orders.db.socket-timeout-seconds (" + socketTimeout + " s): a slow statement is "
+                    + "cancelled by the server before the driver gives its connection up");
+        }
+        p.setProperty("socketTimeout", String.valueOf(socketTimeout));
+        return p;
     }
 
     /** Stops embedded servers when Camel could not start (their threads would keep the JVM alive). */

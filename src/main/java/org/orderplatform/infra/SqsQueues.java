@@ -1,5 +1,7 @@
 package org.orderplatform.infra;
 
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
@@ -8,6 +10,7 @@ import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -36,7 +39,13 @@ public final class SqsQueues {
      */
     public static SqsQueues connect(AwsAccess access, String queueName, boolean create, int visibilityTimeoutSeconds,
                                     int maxReceiveCount) {
-        SqsClient client = client(access);
+        return connect(access, queueName, create, visibilityTimeoutSeconds, maxReceiveCount, Timeouts.DEFAULTS);
+    }
+
+    /** As above, with the client's {@link Timeouts}. */
+    public static SqsQueues connect(AwsAccess access, String queueName, boolean create, int visibilityTimeoutSeconds,
+                                    int maxReceiveCount, Timeouts timeouts) {
+        SqsClient client = client(access, timeouts);
         String dlqName = queueName + "-dlq";
         String dlqUrl = url(client, dlqName, create, Map.of());
         String dlqArn = client.getQueueAttributes(GetQueueAttributesRequest.builder().queueUrl(dlqUrl)
@@ -53,7 +62,25 @@ public final class SqsQueues {
      * resolves the regional endpoint (and its FIPS or dual-stack variants when the environment asks for them).
      */
     public static SqsClient client(AwsAccess access) {
-        SqsClientBuilder builder = SqsClient.builder().region(access.region()).credentialsProvider(access.credentials());
+        return client(access, Timeouts.DEFAULTS);
+    }
+
+    /**
+     * The SQS client with bounded waits: a network partition (packets dropped, the connection left open) must
+     * not hold a consumer, the relay or a health check for ever. The socket timeout bounds each silent read,
+     * the attempt timeout one HTTP request, the call timeout a request with the SDK's retries. A long poll
+     * is silent for up to orders.sqs.wait-time-seconds: the socket and attempt timeouts must exceed it.
+     */
+    public static SqsClient client(AwsAccess access, Timeouts timeouts) {
+        SqsClientBuilder builder = SqsClient.builder().region(access.region()).credentialsProvider(access.credentials())
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(timeouts.connect())
+                        .connectionAcquisitionTimeout(timeouts.connect())
+                        .socketTimeout(timeouts.socket()))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallAttemptTimeout(timeouts.attempt())
+                        .apiCallTimeout(timeouts.call())
+                        .build());
         if (access.endpoint() != null) {
             builder.endpointOverride(access.endpoint());
         }
@@ -97,5 +124,26 @@ public final class SqsQueues {
 
     public String deadLetterQueueUrl() {
         return deadLetterQueueUrl;
+    }
+
+    /**
+     * The SQS client's timeouts (orders.sqs.connect-timeout-ms, socket-timeout-ms, api-call-attempt-timeout-ms,
+     * api-call-timeout-ms).
+     */
+    public record Timeouts(Duration connect, Duration socket, Duration attempt, Duration call) {
+        public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(25),
+                Duration.ofSeconds(25), Duration.ofSeconds(60));
+
+        /** Fails unless a long poll of {@code waitTimeSeconds} fits in a read and in an attempt. */
+        public Timeouts checkedAgainst(int waitTimeSeconds) {
+            long needed = waitTimeSeconds * 1000L + 1000;
+            if (socket.toMillis() < needed || attempt.toMillis() < needed || call.compareTo(attempt) < 0) {
+                throw new IllegalStateException("orders.sqs.socket-timeout-ms (" + socket.toMillis() + ") and "
+                        + "orders.sqs.api-call-attempt-timeout-ms (" + attempt.toMillis() + ") must be at least "
+                        + "orders.sqs.wait-time-seconds plus 1 s (" + needed + " ms): a long poll is silent that long; "
+                        + "orders.sqs.api-call-timeout-ms (" + call.toMillis() + ") must be at least the attempt timeout");
+            }
+            return this;
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.orderplatform.transport;
 
 import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.infra.Jdbc;
+import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,9 @@ import java.util.UUID;
 
 /**
  * The inprocess transport keeps events in memory, so the database tells what they were. At start-up,
- * orders a previous run left in PROCESSING go back to PENDING (their attempt counts), and every PENDING
- * order is queued again; afterwards, PENDING orders whose event has been due for longer than the lock
+ * orders a previous run left in PROCESSING go back to PENDING (their attempt counts) or, when it was their
+ * last attempt, to FAILED with a DLQ entry (counted in orders_failed_total, as stale-lock recovery does);
+ * then every PENDING order is queued again; afterwards, PENDING orders whose event has been due for longer than the lock
  * timeout (an event lost, or a lease recovered) are queued again. Duplicates are harmless: the worker's
  * start is guarded by the order's status.
  */
@@ -43,11 +45,13 @@ public class InprocessRecovery {
                 INSERT INTO dlq (order_id, reason, retry_count, correlation_id)
                 SELECT id, failure_reason, retry_count, correlation_id FROM failed
                 ON CONFLICT (order_id) DO NOTHING
+            ), history AS (
+                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
+                SELECT id, 'PROCESSING', 'PENDING', retry_count, 'inprocess-recovery', failure_reason FROM released
+                UNION ALL
+                SELECT id, 'PROCESSING', 'FAILED', retry_count, 'inprocess-recovery', failure_reason FROM failed
             )
-            INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
-            SELECT id, 'PROCESSING', 'PENDING', retry_count, 'inprocess-recovery', failure_reason FROM released
-            UNION ALL
-            SELECT id, 'PROCESSING', 'FAILED', retry_count, 'inprocess-recovery', failure_reason FROM failed""";
+            SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM failed)""";
 
     private static final String DUE = """
             SELECT DISTINCT ON (o.id) e.id, e.event_type, o.id, o.correlation_id, e.traceparent
@@ -61,9 +65,12 @@ public class InprocessRecovery {
     private final Duration lockTimeout;
     private final int limit;
     private final int maxAttempts;
+    private final OrderMetrics metrics;
     private volatile boolean started;
 
-    public InprocessRecovery(DataSource dataSource, String workerId, Duration lockTimeout, int limit, int maxAttempts) {
+    public InprocessRecovery(DataSource dataSource, String workerId, Duration lockTimeout, int limit, int maxAttempts,
+                             OrderMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.workerId = workerId;
         this.lockTimeout = lockTimeout;
@@ -78,10 +85,17 @@ public class InprocessRecovery {
             if (firstRun) {
                 try (PreparedStatement s = c.prepareStatement(RELEASE_ORPHANS)) {
                     Jdbc.setParams(s, workerId, maxAttempts, workerId, maxAttempts);
-                    int released = s.executeUpdate();
-                    if (released > 0) {
-                        LOG.warn("{} orders were PROCESSING when the previous run stopped: the attempt counts, "
-                                + "back to PENDING or, on the last attempt, to the DLQ", released);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        int released = rs.getInt(1);
+                        int failed = rs.getInt(2);
+                        // a lost last attempt ends the order in the DLQ, as a failed last attempt does
+                        metrics.deadLetteredByRecovery(failed);
+                        if (released + failed > 0) {
+                            LOG.warn("{} orders were PROCESSING when the previous run stopped: the attempt counts; "
+                                    + "{} back to PENDING, {} on their last attempt to FAILED and the DLQ",
+                                    released + failed, released, failed);
+                        }
                     }
                 }
             }

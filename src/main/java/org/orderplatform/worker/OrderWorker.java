@@ -67,7 +67,7 @@ public class OrderWorker {
      * @throws UnknownOrderException when the event names no order (a poison message)
      */
     public WorkItem start(OrderEvent event) throws SQLException {
-        return store.start(event, leaseTimeout).orElse(null);
+        return store.start(event, leaseTimeout, retryPolicy.maxAttempts()).orElse(null);
     }
 
     /**

@@ -59,7 +59,9 @@ public class WorkStore {
 
     /**
      * Starts one order delivered by a message (sqs, inprocess). A PROCESSING order whose lease expired is
-     * taken over: its worker died and its message came back.
+     * taken over while attempts are left: its worker died and its message came back. A lease that expired
+     * on the last attempt is not taken over (that would be one attempt more than orders.retry.max-attempts):
+     * stale-lock recovery fails the order with a DLQ entry.
      */
     private static final String START = """
             UPDATE orders
@@ -67,7 +69,7 @@ public class WorkStore {
                    locked_by = ?, locked_at = now(), updated_at = now()
              WHERE id = ?
                AND (status = 'PENDING'
-                    OR (status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?)))
+                    OR (status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?) AND retry_count < ?))
             RETURNING retry_count""";
 
     private static final String STATUS = "SELECT status FROM orders WHERE id = ?";
@@ -216,14 +218,15 @@ public class WorkStore {
 
     /**
      * Message transports: starts the order an event names. Empty when there is nothing to start: the
-     * order is final (a duplicate delivery) or another worker holds a live lease on it.
+     * order is final (a duplicate delivery), another worker holds a live lease on it, or its expired lease
+     * was on attempt {@code maxAttempts} (stale-lock recovery dead-letters it).
      *
      * @throws UnknownOrderException when no such order exists (a poison message)
      */
-    public Optional<WorkItem> start(OrderEvent event, Duration leaseTimeout) throws SQLException {
+    public Optional<WorkItem> start(OrderEvent event, Duration leaseTimeout, int maxAttempts) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement s = c.prepareStatement(START)) {
-                Jdbc.setParams(s, workerId, event.orderId(), leaseTimeout.toSeconds());
+                Jdbc.setParams(s, workerId, event.orderId(), leaseTimeout.toSeconds(), maxAttempts);
                 try (ResultSet rs = s.executeQuery()) {
                     if (rs.next()) {
                         return Optional.of(new WorkItem(event.eventId(), event.orderId(), event.correlationId(), rs.getInt(1),

@@ -65,6 +65,10 @@ final class FaultPostgres implements AutoCloseable {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }

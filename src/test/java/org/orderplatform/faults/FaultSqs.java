@@ -34,6 +34,10 @@ final class FaultSqs implements AutoCloseable {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     String endpoint() {
         return "http://127.0.0.1:" + port;
     }

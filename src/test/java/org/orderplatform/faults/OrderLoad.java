@@ -51,10 +51,15 @@ final class OrderLoad implements AutoCloseable {
 
     /** Starts {@code threads} clients that together post at most {@code total} orders within {@code maxDuration}. */
     static OrderLoad start(String baseUrl, int threads, int total, Duration maxDuration) {
+        return start(baseUrl, threads, total, maxDuration, Duration.ZERO);
+    }
+
+    /** As above, each client pausing {@code pause} after each answer (a paced load). */
+    static OrderLoad start(String baseUrl, int threads, int total, Duration maxDuration, Duration pause) {
         OrderLoad load = new OrderLoad(baseUrl);
         long deadline = System.nanoTime() + maxDuration.toNanos();
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> load.run(total, deadline), "order-load-" + i);
+            Thread t = new Thread(() -> load.run(total, deadline, pause.toMillis()), "order-load-" + i);
             t.setDaemon(true);
             load.threads.add(t);
             t.start();
@@ -62,7 +67,7 @@ final class OrderLoad implements AutoCloseable {
         return load;
     }
 
-    private void run(int total, long deadline) {
+    private void run(int total, long deadline, long pauseMs) {
         int n;
         while (!stopped.get() && System.nanoTime() < deadline && (n = tickets.getAndIncrement()) < total) {
             long sent = nowMs();
@@ -78,6 +83,9 @@ final class OrderLoad implements AutoCloseable {
                 }
                 boolean jsonError = json != null && json.hasNonNull("error") && json.hasNonNull("message");
                 outcomes.add(new Outcome(sent, nowMs(), r.statusCode(), jsonError, r.body(), null));
+                if (pauseMs > 0) {
+                    TimeUnit.MILLISECONDS.sleep(pauseMs);
+                }
             } catch (HttpTimeoutException e) {
                 outcomes.add(new Outcome(sent, nowMs(), -1, false, null, "timeout"));
             } catch (IOException e) {

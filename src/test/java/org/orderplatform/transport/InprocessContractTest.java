@@ -35,6 +35,11 @@ class InprocessContractTest extends TransportContract {
         try (Platform platform = Platform.start(config(db, "orders.retry.max-attempts", "3"))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> status(db, retried).equals("PROCESSED"));
             await().atMost(Duration.ofSeconds(30)).until(() -> status(db, exhausted).equals("FAILED"));
+            // issue 13 item 11: the dead-lettered order is counted like any other
+            String metrics = new Http(platform.managementUrl()).get("/observe/metrics").body();
+            assertThat(java.util.regex.Pattern.compile("(?m)^orders_failed_total\\{[^}]*} 1\\.0$").matcher(metrics).find())
+                    .as("orders_failed_total counts the order start-up recovery dead-lettered:%n%s", metrics.lines()
+                            .filter(l -> l.startsWith("orders_failed")).toList()).isTrue();
         }
         assertThat(db.count("SELECT retry_count FROM orders WHERE id = ?::uuid", retried)).isEqualTo(2);
         assertThat(db.count("SELECT count(*) FROM dlq WHERE order_id = ?::uuid", exhausted)).isEqualTo(1);

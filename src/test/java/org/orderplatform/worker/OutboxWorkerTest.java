@@ -151,6 +151,43 @@ class OutboxWorkerTest {
         assertThat(completions(db, id)).isZero();
     }
 
+    /**
+     * Issue 13 item 10: a message transport's START takes over an expired lease. On the last attempt that
+     * would be attempt max-attempts + 1; it must leave the order to stale-lock recovery (FAILED + DLQ).
+     */
+    @Test
+    void a_takeover_never_runs_more_attempts_than_max_attempts() throws Exception {
+        Db db = new Db(TestDatabase.newDatabase("takeover_last"));
+        // a worker died during the third and last attempt (max-attempts 3); its message came back
+        String id = orderHeldByADeadWorker(db, 3);
+        long eventId = db.count("SELECT id FROM outbox WHERE order_id = ?::uuid", id);
+        var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(db.url());
+        dataSource.setUser("postgres");
+        WorkStore second = new WorkStore(dataSource, "second-worker");
+        org.orderplatform.domain.OrderEvent event =
+                new org.orderplatform.domain.OrderEvent(eventId, "OrderCreated", UUID.fromString(id), "cid");
+
+        assertThat(second.start(event, Duration.ofSeconds(5), 3)).as("no fourth attempt").isEmpty();
+        assertThat(db.count("SELECT retry_count FROM orders WHERE id = ?::uuid", id)).isEqualTo(3);
+        assertThat(second.recoverStale(Duration.ofSeconds(5), 3)[2]).as("dead-lettered by recovery").isEqualTo(1);
+        assertThat(status(db, id)).isEqualTo("FAILED");
+        assertThat(db.count("SELECT retry_count FROM dlq WHERE order_id = ?::uuid", id)).isEqualTo(3);
+        assertThat(second.start(event, Duration.ofSeconds(5), 3)).as("a FAILED order starts nothing").isEmpty();
+        assertThat(db.count("SELECT coalesce(max(attempt), 0) FROM order_transitions WHERE order_id = ?::uuid", id))
+                .isLessThanOrEqualTo(3);
+
+        // with attempts left, the expired lease is still taken over, as the next attempt
+        Db left = new Db(TestDatabase.newDatabase("takeover_left"));
+        String other = orderHeldByADeadWorker(left, 2);
+        long otherEvent = left.count("SELECT id FROM outbox WHERE order_id = ?::uuid", other);
+        dataSource.setURL(left.url());
+        var taken = second.start(new org.orderplatform.domain.OrderEvent(otherEvent, "OrderCreated",
+                UUID.fromString(other), "cid"), Duration.ofSeconds(5), 3);
+        assertThat(taken).isPresent();
+        assertThat(taken.get().attempt()).isEqualTo(3);
+    }
+
     @Test
     void two_workers_complete_each_of_2000_orders_exactly_once() throws Exception {
         Db db = new Db(TestDatabase.newDatabase("two_workers"));
