@@ -1,5 +1,11 @@
 package org.orderplatform.routes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
@@ -30,11 +36,13 @@ import org.orderplatform.worker.StaleLockRecovery;
 import org.orderplatform.worker.WorkStore;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,8 +52,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +67,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one Camel context with the beans the routes name bound by their real classes (so a bean method that does
  * not exist fails route creation), and each route is created with the route configuration it names. The
  * context starts with its routes stopped: the transports share the direct: endpoints of the transport
- * contract (routes/worker/worker.camel.yaml), which only one transport consumes at run time.
+ * contract (routes/worker/worker.camel.yaml), which only one transport consumes at run time. Each file
+ * also matches the YAML DSL's JSON schema, and no route id is defined twice.
  */
 class RouteTreeTest {
 
@@ -143,6 +155,38 @@ class RouteTreeTest {
         where.values().removeIf(files -> files.size() < 2);
         assertThat(where).as("route ids defined more than once, with their files").isEmpty();
     }
+
+    @Test
+    void everyRouteFileMatchesTheYamlDslSchema() throws IOException, URISyntaxException {
+        // the schema camel-yaml-dsl ships (draft-04), the one editors and camel-jbang validate against. Camel
+        // reads every scalar as text and converts it, after resolving {{placeholders}}: so does this test
+        // (the failsafe schema keeps scalars as strings, typeLoose accepts "10" where a number is expected).
+        Schema schema;
+        try (InputStream in = RouteTreeTest.class.getResourceAsStream("/schema/camelYamlDsl.json")) {
+            assertThat(in).as("camel-yaml-dsl's schema/camelYamlDsl.json").isNotNull();
+            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4,
+                    registry -> registry.schemaRegistryConfig(SchemaRegistryConfig.builder().typeLoose(true).build())).getSchema(in);
+        }
+        Properties properties = new Properties();
+        try (InputStream in = RouteTreeTest.class.getResourceAsStream("/application.properties")) {
+            properties.load(in);
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        Map<String, List<String>> errors = new TreeMap<>();
+        for (Path file : routeFiles()) {
+            String text = PLACEHOLDER.matcher(Files.readString(file))
+                    .replaceAll(m -> Matcher.quoteReplacement(properties.getProperty(m.group(1), m.group())));
+            Object yaml = new Load(LoadSettings.builder().setSchema(new FailsafeSchema()).build()).loadFromString(text);
+            JsonNode document = mapper.valueToTree(yaml);
+            List<String> found = schema.validate(document).stream().map(e -> e.getInstanceLocation() + " " + e.getMessage()).toList();
+            if (!found.isEmpty()) {
+                errors.put(relative(file), found);
+            }
+        }
+        assertThat(errors).as("schema errors by file").isEmpty();
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z0-9._-]+)}}");
 
     /** Route id -> routeConfigurationId ("" for none) of every route and templated route in the tree. */
     private static Map<String, String> declaredRoutes() throws IOException, URISyntaxException {
