@@ -1,4 +1,7 @@
 # One image for both roles (ORDERS_ROLE=api|worker|all). Build: docker build -t order-platform .
+# It runs target/order-platform-slim.jar: the application without the embedded servers (no embedded
+# PostgreSQL binaries, no ElasticMQ/Pekko/Scala), so it needs ORDERS_DB_URL and ORDERS_EMBEDDED_ENABLED=false
+# (and on sqs an ORDERS_SQS_ENDPOINT, or none for AWS). The one-command embedded run is order-platform.jar.
 # Stage 1: build the jar with Maven (dependencies cached in their own layer).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -15,11 +18,13 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 RUN groupadd --system orders && useradd --system --gid orders --home-dir /app orders \
     && mkdir -p /app/data && chown -R orders:orders /app
 WORKDIR /app
-COPY --from=build /src/target/order-platform.jar /app/order-platform.jar
+COPY --from=build /src/target/order-platform-slim.jar /app/order-platform.jar
 USER orders
 # 8080: the API, with /observe/health/live and /ready for load balancers; 9876: management (metrics, info, health
 # with details), to publish only to a scraper's network, never to the public
 EXPOSE 8080 9876
+# no embedded servers in this jar: asking for one (the jar's default) stops the start with what to set
+ENV ORDERS_EMBEDDED_ENABLED=false
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 # readiness: DOWN (503) while the database, or SQS in sqs mode, is unreachable
 HEALTHCHECK --interval=10s --timeout=3s --start-period=40s --retries=3 \

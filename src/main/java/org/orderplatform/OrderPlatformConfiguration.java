@@ -23,6 +23,7 @@ import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.RouteSelection.Transport;
 import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.EmbeddedDatabase;
+import org.orderplatform.infra.EmbeddedServers;
 import org.orderplatform.infra.EmbeddedSqs;
 import org.orderplatform.infra.SqsQueues;
 import io.micrometer.core.instrument.Clock;
@@ -308,6 +309,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                         + "(the embedded SQS runs in the api process, e.g. http://127.0.0.1:9324), or "
                         + "orders.embedded.enabled=false to use AWS's own SQS endpoint for orders.sqs.region");
             }
+            EmbeddedServers.requireSqs();
             EmbeddedSqs sqs = new EmbeddedSqs("127.0.0.1", settings.integer("orders.sqs.embedded-port", 1, 65535));
             endpoint = sqs.startAndGetEndpoint();
             context.addService(sqs, true, true);
@@ -380,6 +382,7 @@ public class OrderPlatformConfiguration implements CamelConfiguration {
                     + "PostgreSQL is started in its place");
         }
         if (url == null) {
+            EmbeddedServers.requirePostgres();
             EmbeddedDatabase embedded = new EmbeddedDatabase(
                     Path.of(settings.string("orders.db.embedded.data-dir")),
                     settings.integer("orders.db.embedded.port", 1, 65535));
