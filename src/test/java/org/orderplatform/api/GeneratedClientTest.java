@@ -44,13 +44,13 @@ class GeneratedClientTest {
         UUID second;
         try (Platform platform = Platform.start(failing)) {
             OrdersApi orders = new OrdersApi(client(platform, null));
-            AcceptedOrder accepted = orders.postOrders(order("SKU-1", 2, "19.99"), "client-1", null);
+            AcceptedOrder accepted = orders.postOrders(order("SKU-1", 2, "19.99"), "client-1", null, null, null);
             assertThat(accepted.getStatus()).isEqualTo(AcceptedOrder.StatusEnum.PENDING);
             assertThat(accepted.getCorrelationId()).isEqualTo("client-1");
             first = accepted.getOrderId();
 
-            AcceptedOrder keyed = orders.postOrders(order("SKU-2", 1, "5.00"), null, "client-key-1");
-            AcceptedOrder replayed = orders.postOrders(order("SKU-2", 1, "5.00"), null, "client-key-1");
+            AcceptedOrder keyed = orders.postOrders(order("SKU-2", 1, "5.00"), null, "client-key-1", null, null);
+            AcceptedOrder replayed = orders.postOrders(order("SKU-2", 1, "5.00"), null, "client-key-1", null, null);
             assertThat(replayed.getOrderId()).as("the same Idempotency-Key names the same order").isEqualTo(keyed.getOrderId());
             second = keyed.getOrderId();
 
@@ -91,7 +91,7 @@ class GeneratedClientTest {
         try (Platform platform = Platform.start(Platform.defaults(db.url()))) {
             OrdersApi orders = new OrdersApi(client(platform, null));
             DlqApi operator = new DlqApi(client(platform, Http.ADMIN_TOKEN));
-            AcceptedOrder reprocessed = operator.postDlqReprocess(first);
+            AcceptedOrder reprocessed = operator.postDlqReprocess(first, null, null);
             assertThat(reprocessed.getOrderId()).isEqualTo(first);
             assertThat(reprocessed.getStatus()).isEqualTo(AcceptedOrder.StatusEnum.PENDING);
             await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -100,7 +100,7 @@ class GeneratedClientTest {
             assertThat(orders.getOrder(first).getFailureReason()).isNull();
             assertThat(operator.getDlq(null)).extracting(DlqEntry::getOrderId).containsExactly(second);
 
-            ApiException again = catchThrowableOfType(ApiException.class, () -> operator.postDlqReprocess(first));
+            ApiException again = catchThrowableOfType(ApiException.class, () -> operator.postDlqReprocess(first, null, null));
             assertThat(again.getCode()).isEqualTo(404);
             assertThat(again.getResponseBody()).contains("dlq_entry_not_found");
         }
