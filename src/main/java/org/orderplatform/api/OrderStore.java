@@ -87,14 +87,20 @@ public class OrderStore {
      * OrderReprocessed event each, with the reprocess request's traceparent (a reprocess starts a new trace,
      * see docs/operations.md "Tracing"). One row comes back per given id, in the given order; its last
      * columns tell a missing DLQ entry (404) from an order in another state (409). Every part of the statement
-     * sees the same snapshot, so {@code had_entry} is the entry as it was before the delete.
+     * sees the same snapshot, so {@code had_entry} is the entry as it was before the delete. The DLQ rows are
+     * locked in order_id order first: two requests naming the same orders in different orders would otherwise
+     * lock them in different orders and deadlock (one would fail with a 500; BulkReprocessRaceTest).
      */
     private static final String REPROCESS = """
             WITH ids AS (
                 SELECT order_id, pos FROM unnest(?::uuid[]) WITH ORDINALITY AS i(order_id, pos)
+            ), claimed AS (
+                SELECT d.order_id FROM dlq d JOIN ids ON ids.order_id = d.order_id
+                 ORDER BY d.order_id
+                   FOR UPDATE OF d
             ), entry AS (
-                DELETE FROM dlq d USING orders o, ids
-                 WHERE d.order_id = ids.order_id AND o.id = d.order_id AND o.status = 'FAILED'
+                DELETE FROM dlq d USING orders o, claimed
+                 WHERE d.order_id = claimed.order_id AND o.id = d.order_id AND o.status = 'FAILED'
                 RETURNING d.order_id
             ), reset AS (
                 UPDATE orders o
