@@ -2,8 +2,6 @@ package org.orderplatform.api;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.orderplatform.infra.HttpLimits;
-import org.orderplatform.infra.HttpServerGuard;
 import org.orderplatform.infra.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
