@@ -1,6 +1,11 @@
 package org.orderplatform;
 
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.support.service.ServiceHelper;
+import org.orderplatform.infra.EmbeddedDatabase;
+import org.orderplatform.infra.EmbeddedSqs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,16 +26,32 @@ public final class OrderPlatformApplication {
             exitCode = 1;
         }
         // embedded servers run non-daemon threads: stop them whatever happened, then leave
-        OrderPlatformConfiguration.stopInfrastructure(main.getCamelContext());
+        stopInfrastructure(main.getCamelContext());
         System.exit(exitCode);
     }
 
-    /** The application as tests and {@code main} boot it: one configuration instance, routes chosen by role. */
+    /**
+     * The application as tests and {@code main} boot it: {@link RouteSelection} adds the routes and the
+     * configurations (one per concern, one per transport) that orders.role and orders.transport select.
+     */
     public static Main create() {
         Main main = new Main();
-        // an instance, not a class: Camel 4.18 runs @BindToRegistry of registered classes twice
-        main.configure().addConfiguration(new OrderPlatformConfiguration());
         main.addMainListener(new RouteSelection());
         return main;
+    }
+
+    /** Stops embedded servers when Camel could not start (their threads would keep the JVM alive). */
+    static void stopInfrastructure(CamelContext context) {
+        if (context == null) {
+            return;
+        }
+        try {
+            context.stop();
+        } catch (Exception e) {
+            LOG.warn("Error while stopping: {}", e.getMessage());
+        }
+        context.getRegistry().findByType(HikariDataSource.class).forEach(HikariDataSource::close);
+        ServiceHelper.stopService(context.hasServices(EmbeddedSqs.class));
+        ServiceHelper.stopService(context.hasServices(EmbeddedDatabase.class));
     }
 }

@@ -1,8 +1,17 @@
 package org.orderplatform;
 
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.orderplatform.api.ApiConfiguration;
+import org.orderplatform.api.HttpServerConfiguration;
+import org.orderplatform.infra.DatabaseConfiguration;
 import org.orderplatform.infra.Settings;
+import org.orderplatform.observability.ObservabilityConfiguration;
+import org.orderplatform.transport.inprocess.InprocessConfiguration;
+import org.orderplatform.transport.outbox.OutboxConfiguration;
+import org.orderplatform.transport.sqs.SqsConfiguration;
+import org.orderplatform.worker.WorkerConfiguration;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -10,13 +19,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Chooses the route files from {@code orders.role} and {@code orders.transport}: switching transport is
- * configuration, never an {@code if} in business code. The folders under {@code routes/}:
+ * Chooses the route files and the configurations from {@code orders.role} and {@code orders.transport}: switching
+ * transport is configuration, never an {@code if} in business code. A transport is one folder of routes plus one
+ * {@link CamelConfiguration} (e.g. {@code routes/sqs/} and {@link SqsConfiguration}). The folders under {@code routes/}:
  * <pre>
  *   common/              error handling and maintenance, in every process
  *   api/                 REST API and intake                      (role api, all)
@@ -30,8 +41,16 @@ public final class RouteSelection extends MainListenerSupport {
     /** Which part of the platform this process runs. */
     public enum Role { ALL, API, WORKER }
 
-    /** How events travel from intake to the worker. */
-    public enum Transport { INPROCESS, OUTBOX, SQS }
+    /** How events travel from intake to the worker: its routes are routes/&lt;name&gt;/, its beans one configuration. */
+    public enum Transport {
+        INPROCESS(InprocessConfiguration::new), OUTBOX(OutboxConfiguration::new), SQS(SqsConfiguration::new);
+
+        private final Supplier<CamelConfiguration> configuration;
+
+        Transport(Supplier<CamelConfiguration> configuration) {
+            this.configuration = configuration;
+        }
+    }
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -39,6 +58,20 @@ public final class RouteSelection extends MainListenerSupport {
         Role role = settings.choice("orders.role", Role.class);
         Transport transport = settings.choice("orders.transport", Transport.class);
         main.configure().setRoutesIncludePattern(includePattern(role, transport));
+        // instances, not classes: Camel 4.18 runs @BindToRegistry of registered classes twice
+        configurations(transport).forEach(main.configure()::addConfiguration);
+    }
+
+    /**
+     * The concerns in the order they configure, each reading what the ones before it bound: the HTTP server first
+     * (a taken port fails before anything starts), then the database (its embedded server is the first service
+     * added, so it stops last), observability, the API, the worker, and the transport. Every role composes every
+     * concern: routes/common/ (loaded in every role) calls httpResponses, pollFailures, orderWorker and
+     * staleLockRecovery.
+     */
+    static List<CamelConfiguration> configurations(Transport transport) {
+        return List.of(new HttpServerConfiguration(), new DatabaseConfiguration(), new ObservabilityConfiguration(),
+                new ApiConfiguration(), new WorkerConfiguration(), transport.configuration.get());
     }
 
     static String includePattern(Role role, Transport transport) {

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.orderplatform.domain.OrderEvent;
+import org.orderplatform.infra.Unavailability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -129,15 +128,6 @@ public class HttpResponses {
     }
 
     static boolean isDatabaseUnavailable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
+        return Unavailability.ofDatabase(error);
     }
 }

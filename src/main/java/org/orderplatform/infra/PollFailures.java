@@ -8,9 +8,7 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -163,18 +161,7 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
 
     /** The database or SQS cannot be reached (as opposed to a bug): no stack trace needed. */
     static boolean isUnavailable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException || t instanceof IOException
-                    || t instanceof software.amazon.awssdk.core.exception.SdkClientException
-                    || t instanceof software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
+        return Unavailability.ofDatabaseOrSqs(error);
     }
 
     private static String describe(Throwable error) {

@@ -1,4 +1,6 @@
-package org.orderplatform.infra;
+package org.orderplatform.api;
+
+import org.orderplatform.infra.Settings;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package org.orderplatform.infra;
+package org.orderplatform.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,9 +18,6 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.LifecycleStrategySupport;
-import org.orderplatform.api.ApiException;
-import org.orderplatform.api.HttpRequests;
-import org.orderplatform.api.OrderRequestParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.orderplatform.infra;
+package org.orderplatform.api;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

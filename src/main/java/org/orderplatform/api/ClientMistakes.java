@@ -1,4 +1,4 @@
-package org.orderplatform.infra;
+package org.orderplatform.api;
 
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;

@@ -1,4 +1,4 @@
-package org.orderplatform.infra;
+package org.orderplatform.api;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

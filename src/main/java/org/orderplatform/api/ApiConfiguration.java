@@ -1,0 +1,57 @@
+package org.orderplatform.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.orderplatform.infra.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The API concern: the order store, request parsing, answers, the console, the OpenAPI document and, except in a
+ * worker, the operator token. Needs {@code dataSource}; binds {@code jsonMapper}, {@code orderStore},
+ * {@code httpRequests}, {@code httpResponses}, {@code consoleAssets}, {@code openApiDocument}, {@code adminAuth}.
+ */
+public final class ApiConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Registry registry = context.getRegistry();
+        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
+        ObjectMapper mapper = JsonMapper.builder().build();
+        if (!"worker".equalsIgnoreCase(settings.string("orders.role"))) {
+            // only the api serves operator endpoints: a worker needs no token, and must not log a generated one
+            registry.bind("adminAuth", new AdminAuth(adminToken(settings)));
+        }
+        registry.bind("jsonMapper", mapper);
+        registry.bind("orderStore", new OrderStore(dataSource, mapper));
+        registry.bind("httpRequests", new HttpRequests(new OrderRequestParser(),
+                settings.integer("orders.api.default-limit", 1, 500), settings.integer("orders.api.max-limit", 1, 500),
+                new OrderIdsParser(settings.integer("orders.api.reprocess-max-ids", 1, 1000))));
+        registry.bind("consoleAssets", new ConsoleAssets());
+        registry.bind("httpResponses", new HttpResponses(mapper,
+                settings.longValue("orders.poll.report-interval-ms", 1000)));
+        // GET /openapi.json (routes/api/openapi.camel.yaml); a worker loads no API routes and serves no document
+        registry.bind("openApiDocument", new OpenApiDocument(context));
+    }
+
+    /** orders.admin.token, or a random one for this run, logged once so that the operator can use it. */
+    private static String adminToken(Settings settings) {
+        return settings.optional("orders.admin.token").orElseGet(() -> {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            LOG.warn("orders.admin.token is not set: operator endpoints (/dlq) accept this generated token for this "
+                    + "run only: {}", token);
+            return token;
+        });
+    }
+}
