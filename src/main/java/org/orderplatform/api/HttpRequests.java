@@ -34,6 +34,7 @@ public class HttpRequests {
     /** {@code /orders/{orderId}}, {@code /orders/{orderId}/transitions} and {@code /dlq/{orderId}/reprocess}, under any context path. */
     private static final Pattern ORDER_ID_IN_PATH =
             Pattern.compile("/(?:orders|dlq)/([^/]*)(?:/reprocess|/transitions)?/?$");
+    private static final Pattern LIMIT = Pattern.compile("[0-9]{1,9}");
 
     private final OrderRequestParser parser;
     private final int defaultLimit;
@@ -161,7 +162,7 @@ public class HttpRequests {
         if (raw == null) {
             return defaultLimit;
         }
-        if (raw.matches("[0-9]{1,9}")) {
+        if (LIMIT.matcher(raw).matches()) {
             int limit = Integer.parseInt(raw);
             if (limit >= 1 && limit <= maxLimit) {
                 return limit;

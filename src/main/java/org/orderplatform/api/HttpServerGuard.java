@@ -2,7 +2,6 @@ package org.orderplatform.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -24,9 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -367,12 +364,9 @@ public final class HttpServerGuard implements StartupListener {
         if (response.ended()) {
             return;
         }
-        Map<String, String> error = new LinkedHashMap<>();
-        error.put("error", code);
-        error.put("message", message);
         String body;
         try {
-            body = JSON.writeValueAsString(error);
+            body = JSON.writeValueAsString(new ApiError(code, message));
         } catch (JsonProcessingException e) {
             body = "{\"error\":\"" + code + "\",\"message\":\"\"}";
         }
