@@ -57,6 +57,17 @@ public final class Settings {
         return value;
     }
 
+    /** An ISO-8601 duration such as PT1M or P7D. */
+    public java.time.Duration duration(String key) {
+        String value = string(key);
+        try {
+            return java.time.Duration.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalStateException("property " + key + " must be an ISO-8601 duration such as PT1M, was '"
+                    + value + "'");
+        }
+    }
+
     public <E extends Enum<E>> E choice(String key, Class<E> type) {
         String value = string(key);
         try {

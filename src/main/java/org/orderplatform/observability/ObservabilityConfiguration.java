@@ -44,8 +44,8 @@ public final class ObservabilityConfiguration implements CamelConfiguration {
         registry.bind("backlogSampler", new BacklogSampler(dataSource, metrics));
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
         registry.bind("retention", new Retention(dataSource,
-                Duration.parse(settings.string("orders.outbox.retention")),
-                Duration.parse(settings.string("orders.idempotency.retention")),
+                settings.duration("orders.outbox.retention"),
+                settings.duration("orders.idempotency.retention"),
                 settings.integer("orders.outbox.retention-batch-size", 1, 100_000), 100));
         tracing(context, settings, registry.lookupByNameAndType("workerId", String.class), transport);
     }
@@ -96,14 +96,7 @@ public final class ObservabilityConfiguration implements CamelConfiguration {
         if (!settings.flag("orders.metrics.cloudwatch.enabled")) {
             return prometheus;
         }
-        String key = "orders.metrics.cloudwatch.step";
-        Duration step;
-        try {
-            step = Duration.parse(settings.string(key));
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalStateException("property " + key + " must be an ISO-8601 duration such as PT1M, was '"
-                    + settings.string(key) + "'");
-        }
+        Duration step = settings.duration("orders.metrics.cloudwatch.step");
         CloudWatchAsyncClient client = registry.lookupByNameAndType("cloudWatchClient", CloudWatchAsyncClient.class);
         boolean own = client == null;
         if (own) {

@@ -46,11 +46,6 @@ public class OrderWorker {
     private final Tracing tracing;
 
     public OrderWorker(WorkStore store, SimulatedProcessing processing, RetryPolicy retryPolicy, Duration leaseTimeout,
-                       OrderMetrics metrics) {
-        this(store, processing, retryPolicy, leaseTimeout, metrics, Tracing.off());
-    }
-
-    public OrderWorker(WorkStore store, SimulatedProcessing processing, RetryPolicy retryPolicy, Duration leaseTimeout,
                        OrderMetrics metrics, Tracing tracing) {
         this.store = store;
         this.processing = processing;

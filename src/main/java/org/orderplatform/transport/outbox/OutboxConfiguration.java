@@ -25,7 +25,7 @@ public final class OutboxConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class);
         context.getRegistry().bind("outboxNotifier", new OutboxNotifier(dataSource));
         if (!"api".equalsIgnoreCase(settings.string("orders.role"))
-                && Boolean.parseBoolean(settings.string("orders.outbox.notify"))) {
+                && settings.flag("orders.outbox.notify")) {
             ProducerTemplate wakeUp = context.createProducerTemplate();
             Properties listener = new Properties();
             listener.setProperty("user", dataSource.getUsername());

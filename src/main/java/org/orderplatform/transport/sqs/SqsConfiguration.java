@@ -44,7 +44,7 @@ public final class SqsConfiguration implements CamelConfiguration {
         OrderMetrics metrics = registry.lookupByNameAndType("orderMetrics", OrderMetrics.class);
         String endpoint = settings.optional("orders.sqs.endpoint").orElse(null);
         String accessKey = settings.optional("orders.sqs.access-key").orElse(null);
-        boolean create = Boolean.parseBoolean(settings.string("orders.sqs.create-queues"));
+        boolean create = settings.flag("orders.sqs.create-queues");
         if (endpoint == null && settings.flag("orders.embedded.enabled")) {
             if ("worker".equalsIgnoreCase(settings.string("orders.role"))) {
                 throw new IllegalStateException("orders.role=worker with orders.transport=sqs needs orders.sqs.endpoint "
