@@ -1,7 +1,8 @@
 # Order Platform: the AWS lab
 #
-# The cheapest way to run the service on AWS with the real SQS: ONE EC2 instance running three containers
-# with Docker Compose (compose.yaml beside this file):
+# A low-cost way to run the service on AWS with the real SQS (cost estimate, from the price list, in
+# docs/deploy/aws-lab.md): ONE EC2 instance running three containers with Docker Compose
+# (compose.yaml beside this file):
 #   postgres  PostgreSQL 17, data in a Docker volume on the instance's encrypted root disk
 #   api       the project's image with ORDERS_ROLE=api    (HTTP intake, relays the outbox to SQS, migrates)
 #   worker    the project's image with ORDERS_ROLE=worker (receives from SQS, processes, deletes)

@@ -17,32 +17,24 @@ locals {
   # orders.x.y); values are strings because ECS accepts nothing else. No ORDERS_SQS_ENDPOINT: with
   # the embedded servers off, the SDK resolves SQS's endpoint from ORDERS_SQS_REGION. No secret
   # here: the password and the token come from local.api_secrets / local.worker_secrets.
-  api_environment = [
+  api_environment = concat([
     { name = "ORDERS_ROLE", value = "api" },
-    { name = "ORDERS_TRANSPORT", value = "sqs" },
-    { name = "ORDERS_EMBEDDED_ENABLED", value = "false" },
-    { name = "ORDERS_DB_URL", value = local.db_url },
-    { name = "ORDERS_DB_USERNAME", value = var.db_username },
     { name = "ORDERS_DB_POOL_SIZE", value = tostring(var.api_db_pool_size) },
     { name = "ORDERS_DB_MIGRATE", value = "true" },
-    { name = "ORDERS_SQS_REGION", value = var.region },
-    { name = "ORDERS_SQS_QUEUE_NAME", value = aws_sqs_queue.orders.name },
-    { name = "ORDERS_SQS_CREATE_QUEUES", value = "false" },
-    { name = "ORDERS_SQS_VISIBILITY_TIMEOUT_SECONDS", value = tostring(aws_sqs_queue.orders.visibility_timeout_seconds) },
-    { name = "ORDERS_SQS_MAX_RECEIVE_COUNT", value = tostring(var.sqs_max_receive_count) },
-    { name = "ORDERS_LOG_FORMAT", value = "json" },
-    { name = "ORDERS_METRICS_CLOUDWATCH_ENABLED", value = "true" },
-    { name = "ORDERS_METRICS_CLOUDWATCH_NAMESPACE", value = var.metrics_namespace },
-  ]
+  ], local.shared_environment)
 
-  worker_environment = [
+  worker_environment = concat([
     { name = "ORDERS_ROLE", value = "worker" },
+    { name = "ORDERS_DB_POOL_SIZE", value = tostring(var.worker_db_pool_size) },
+    { name = "ORDERS_DB_MIGRATE", value = "false" },
+  ], local.shared_environment)
+
+  # what both roles are given alike
+  shared_environment = [
     { name = "ORDERS_TRANSPORT", value = "sqs" },
     { name = "ORDERS_EMBEDDED_ENABLED", value = "false" },
     { name = "ORDERS_DB_URL", value = local.db_url },
     { name = "ORDERS_DB_USERNAME", value = var.db_username },
-    { name = "ORDERS_DB_POOL_SIZE", value = tostring(var.worker_db_pool_size) },
-    { name = "ORDERS_DB_MIGRATE", value = "false" },
     { name = "ORDERS_SQS_REGION", value = var.region },
     { name = "ORDERS_SQS_QUEUE_NAME", value = aws_sqs_queue.orders.name },
     { name = "ORDERS_SQS_CREATE_QUEUES", value = "false" },
