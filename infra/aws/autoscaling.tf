@@ -107,7 +107,7 @@ resource "aws_appautoscaling_target" "api" {
 }
 
 # CPU rather than requests per target: the cost of a request varies (a POST writes two rows, a list
-# reads a page), and CPU is what runs out first (about 94 us of CPU per simple request).
+# reads a page), and on the benchmark's 2-core machine intake was CPU-bound (docs/performance.md).
 resource "aws_appautoscaling_policy" "api_cpu" {
   name               = "${var.name}-api-cpu"
   policy_type        = "TargetTrackingScaling"
