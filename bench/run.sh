@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Order Platform benchmark: the database's own ceiling (pgbench running the service's SQL) and the
-# service (intake, drain, end-to-end latency, memory, first answer), against ONE PostgreSQL started for
-# the run with default durability (fsync on, synchronous_commit on). Prints a Markdown table of every
-# figure with its ratio to the ceiling of the same run and writes it to target/bench/report.md.
+# Order Platform benchmark: two ceilings (pgbench running the service's own SQL, and a plain Camel intake
+# running the service's own intake statement) and the service (steady-state intake, warm-up from launch,
+# drain, end-to-end latency, memory, first answer, idle workers, scaling with processes and backlog),
+# against ONE PostgreSQL started for the run with default durability (fsync on, synchronous_commit on).
+# Prints Markdown tables of every figure with its ratio to the ceiling of the same run and its target,
+# and writes them to target/bench/report.md.
 #
-#   bench/run.sh                          # everything (about 12-15 minutes on 2 cores)
-#   BENCH_PHASES="ceiling intake" bench/run.sh   # a subset: ceiling intake firstanswer drain e2e
+#   bench/run.sh                          # everything (about 20 minutes on an idle 2-core machine)
+#   BENCH_PHASES="ceiling intake" bench/run.sh   # a subset: ceiling firstanswer intake warmup drain e2e scaling
 #
 # See bench/README.md for the knobs (BENCH_* environment variables) and what each figure means.
 # Everything started here is stopped on exit (trap); every wait is bounded; all traffic goes to 127.0.0.1.
@@ -18,15 +20,16 @@ JAR="${BENCH_JAR:-$ROOT/target/order-platform.jar}"
 # extra JVM options / -D settings for every service JVM, to try a change (e.g. "-Dorders.outbox.poll-interval-ms=10")
 read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
 
-PHASES="${BENCH_PHASES:-ceiling firstanswer intake drain e2e}"
+PHASES="${BENCH_PHASES:-ceiling firstanswer intake warmup drain e2e scaling}"
 PG_PORT="${BENCH_PG_PORT:-15432}"   # below the ephemeral range (32768-60999): no client socket can hold it
 PG_DB=orders_bench
 API_PORT="${BENCH_API_PORT:-18080}"
 WORKER_PORT="${BENCH_WORKER_PORT:-18081}"
 HEAP="${BENCH_HEAP:-256m}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
-WARMUP_S="${BENCH_WARMUP_SECONDS:-10}"
-INTAKE_S="${BENCH_INTAKE_SECONDS:-30}"
+WARMUP_S="${BENCH_WARMUP_SECONDS:-30}"            # steady state: wrk load before the measured window
+INTAKE_S="${BENCH_INTAKE_SECONDS:-20}"            # steady state: the measured window
+CURVE_S="${BENCH_WARMUP_CURVE_SECONDS:-30}"       # warm-up phase: seconds of load from the first answer
 CEILING_INTAKE_S="${BENCH_CEILING_INTAKE_SECONDS:-30}"
 CYCLE_S="${BENCH_CYCLE_SECONDS:-10}"
 CYCLE_BACKLOG="${BENCH_CYCLE_BACKLOG:-200000}"
@@ -41,6 +44,17 @@ QUIET_WAIT_S="${BENCH_QUIET_WAIT_SECONDS:-240}"
 FIRST_RUNS="${BENCH_FIRSTANSWER_RUNS:-3}"
 QUIET_BUSY_PCT="${BENCH_QUIET_BUSY_PCT:-25}"
 SQS_PORT="${BENCH_SQS_PORT:-19324}"
+# second api and extra workers of the scaling phase: EXTRA_PORT, EXTRA_PORT+1.. (management +100 each)
+EXTRA_PORT="${BENCH_EXTRA_PORT:-$((API_PORT + 2))}"
+SCALE_OUTBOX="${BENCH_SCALING_OUTBOX_WORKERS:-1 2 4}"
+SCALE_SQS="${BENCH_SCALING_SQS_WORKERS:-1 2}"
+SCALE_APIS="${BENCH_SCALING_APIS:-1 2}"
+SCALE_SQS_N="${BENCH_SCALING_SQS_ORDERS:-20000}"
+SMALL_BACKLOG="${BENCH_SCALING_SMALL_BACKLOG:-10000}"
+BIG_BACKLOG="${BENCH_SCALING_BIG_BACKLOG:-1000000}"
+BACKLOG_WINDOW_S="${BENCH_SCALING_BACKLOG_SECONDS:-20}"
+PLAIN_SRC="$BENCH/plain-intake/PlainIntake.java"
+PLAIN_CLASSES="$OUT/plain-intake/classes"
 
 mkdir -p "$OUT/logs" "$OUT/run" "$OUT/pgss"
 RESULTS="$OUT/results.txt"
@@ -104,15 +118,24 @@ build() {
   (cd "$ROOT" && mvn -q -B package -DskipTests) >>"$LOG" 2>&1
 }
 
+# The plain Camel intake (bench/plain-intake): compiled against the service's jar, which holds Camel, Vert.x,
+# Jackson, HikariCP, the PostgreSQL driver and the intake statement (sql/insert-order-with-event.sql).
+build_plain() {
+  rm -rf "$PLAIN_CLASSES"; mkdir -p "$PLAIN_CLASSES"
+  javac --release 17 -nowarn -d "$PLAIN_CLASSES" -cp "$JAR" "$PLAIN_SRC" >>"$LOG" 2>&1 \
+      || { echo "the plain Camel intake does not compile, see $LOG" >&2; exit 1; }
+}
+
 # ------------------------------------------------------------------------------------------ PostgreSQL
 psqlq() { psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DB" "$@"; }
 
 port_taken() { (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 check_ports() {
   local p
-  for p in "$PG_PORT" "$API_PORT" "$WORKER_PORT" "$SQS_PORT"; do
+  for p in "$PG_PORT" "$API_PORT" "$WORKER_PORT" "$SQS_PORT" $((API_PORT + 100)) $((WORKER_PORT + 100)) \
+           $(seq "$EXTRA_PORT" $((EXTRA_PORT + 3))) $(seq $((EXTRA_PORT + 100)) $((EXTRA_PORT + 103))); do
     if port_taken "$p"; then
-      echo "port $p is taken (BENCH_PG_PORT, BENCH_API_PORT, BENCH_WORKER_PORT, BENCH_SQS_PORT choose others)" >&2; exit 1
+      echo "port $p is taken (BENCH_PG_PORT, BENCH_API_PORT, BENCH_WORKER_PORT, BENCH_SQS_PORT, BENCH_EXTRA_PORT choose others)" >&2; exit 1
     fi
   done
 }
@@ -191,6 +214,30 @@ wait_http() {
 wait_api() { wait_http "$1" "http://127.0.0.1:$2/orders?limit=1" "${3:-90}"; }
 wait_port() { wait_http "$1" "http://127.0.0.1:$2/" "${3:-90}"; }   # any HTTP answer (404 included)
 
+# start_plain NAME HTTP_PORT : launches the plain Camel intake in the background, records its pid in JVM_PID
+start_plain() {
+  local name=$1 port=$2
+  (cd "$OUT/run" && exec java "-Xmx$HEAP" -cp "$JAR:$PLAIN_CLASSES" "-Dplain.port=$port" \
+      "-Dplain.db.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" -Dplain.db.username=postgres \
+      PlainIntake) > "$OUT/logs/$name.log" 2>&1 &
+  JVM_PID=$!
+  PIDS+=("$JVM_PID")
+}
+# wait_plain PID PORT TIMEOUT_S : until POST /orders with an empty object answers 400 (the route is up and
+# answers; nothing is stored); echoes ms waited
+wait_plain() {
+  local pid=$1 port=$2 timeout_s=$3 start code
+  start=$(now_ms)
+  for _ in $(seq 1 $((timeout_s * 20))); do
+    kill -0 "$pid" 2>/dev/null || { say "process $pid died, see its log"; return 1; }
+    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' -H 'Content-Type: application/json' -d '{}' \
+        "http://127.0.0.1:$port/orders" || true)
+    [[ "$code" == 400 ]] && { echo $(( $(now_ms) - start )); return 0; }
+    sleep 0.05
+  done
+  say "no answer from the plain intake on $port within ${timeout_s}s"; return 1
+}
+
 stop_jvm() {
   local pid=$1
   kill -0 "$pid" 2>/dev/null || return 0
@@ -221,8 +268,8 @@ our_ticks() { python3 "$BENCH/cpu_ticks.py" "$$" "$(id -u postgres 2>/dev/null |
 # window_start / window_end KEY: how much of the machine other work took while a figure was measured
 window_start() { read -r WB0 WI0 < <(machine_busy); WO0=$(our_ticks); }
 window_end() {
-  local b1 i1 o1 hz
-  read -r b1 i1 < <(machine_busy); o1=$(our_ticks); hz=$(getconf CLK_TCK)
+  local b1 i1 o1
+  read -r b1 i1 < <(machine_busy); o1=$(our_ticks)
   result "$1.machine_busy_pct" "$(( 100 * (b1 - WB0) / (b1 - WB0 + i1 - WI0 + 1) ))"
   # busy jiffies are summed over all cores: cores used = jiffies / (elapsed jiffies per core)
   result "$1.foreign_cpu_cores" "$(awk -v b=$((b1 - WB0)) -v o=$((o1 - WO0)) -v e=$((b1 - WB0 + i1 - WI0)) -v n="$(nproc)" \
@@ -302,28 +349,94 @@ phase_firstanswer() {
   result service.first_answer_all_ms "$(IFS=' '; echo "${all[*]}")"
 }
 
-phase_intake() {
-  say "== intake: POST /orders, $CONNECTIONS connections, ${WARMUP_S}s warm-up then ${INTAKE_S}s (role api, outbox)"
-  reset_db
-  local pid b0 b1 c0 c1 line
-  start_jvm intake-api "$API_PORT" -Dorders.role=api -Dorders.transport=outbox
-  pid=$JVM_PID
-  wait_api "$pid" "$API_PORT" 90 >/dev/null
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_S}s" --timeout 5s -s "$BENCH/post-orders.lua" \
-      "http://127.0.0.1:$API_PORT/orders" > "$OUT/logs/wrk-intake-warmup.txt" 2>&1
-  pgss_reset
-  window_start; read -r b0 i0 < <(machine_busy); c0=$(cpu_ticks "$pid")
-  wrk -t2 -c"$CONNECTIONS" -d"${INTAKE_S}s" --timeout 5s --latency -s "$BENCH/post-orders.lua" \
-      "http://127.0.0.1:$API_PORT/orders" > "$OUT/logs/wrk-intake.txt" 2>&1
-  read -r b1 i1 < <(machine_busy); c1=$(cpu_ticks "$pid"); window_end service.intake
-  pgss_dump intake
-  line=$(grep '^BENCH' "$OUT/logs/wrk-intake.txt")
-  for k in rps p50_ms p99_ms non2xx socket_errors requests; do
-    result "service.intake.$k" "$(sed -E "s/.* $k=([^ ]+).*/\1/" <<<"$line")"
+# steady KEY "PID..." "PORT..." : steady state of one or more intake processes under wrk ($CONNECTIONS
+# connections split evenly over the ports): $WARMUP_S s of load, then $INTAKE_S s measured. Records req/s,
+# accepted/s, p50/p99 (the worst process), errors, the JVMs' CPU (utime+stime from /proc over the measured
+# window, all JVMs summed) per accepted request, and the machine's busy share over the window.
+steady() {
+  local key=$1 pids=() ports=() n i c0=0 c1=0 pid conns threads loads=()
+  read -r -a pids <<< "$2"; read -r -a ports <<< "$3"
+  n=${#ports[@]}; conns=$((CONNECTIONS / n)); threads=$(( n > 1 ? 1 : 2 ))
+  for i in "${!ports[@]}"; do
+    wrk -t"$threads" -c"$conns" -d"${WARMUP_S}s" --timeout 5s -s "$BENCH/post-orders.lua" \
+        "http://127.0.0.1:${ports[$i]}/orders" > "$OUT/logs/wrk-$key-warmup-$i.txt" 2>&1 &
+    loads+=($!)
   done
-  result service.intake.machine_cpu_pct "$(( 100 * (b1 - b0) / (b1 - b0 + i1 - i0) ))"
-  result service.intake.jvm_cpu_cores "$(awk -v t=$((c1 - c0)) -v s="$INTAKE_S" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t/hz/s}')"
+  for pid in "${loads[@]}"; do wait "$pid" || true; done
+  loads=()
+  pgss_reset
+  window_start
+  for pid in "${pids[@]}"; do c0=$((c0 + $(cpu_ticks "$pid"))); done
+  for i in "${!ports[@]}"; do
+    wrk -t"$threads" -c"$conns" -d"${INTAKE_S}s" --timeout 5s --latency -s "$BENCH/post-orders.lua" \
+        "http://127.0.0.1:${ports[$i]}/orders" > "$OUT/logs/wrk-$key-$i.txt" 2>&1 &
+    loads+=($!)
+  done
+  for pid in "${loads[@]}"; do wait "$pid" || true; done
+  for pid in "${pids[@]}"; do c1=$((c1 + $(cpu_ticks "$pid"))); done
+  window_end "$key"
+  pgss_dump "$key"
+  cat "$OUT"/logs/wrk-"$key"-[0-9]*.txt | grep -h '^BENCH' | awk -v hz="$(getconf CLK_TCK)" -v t=$((c1 - c0)) -v s="$INTAKE_S" '
+      { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        req += v["requests"]; ok += v["ok"]; rps += v["rps"]; sec = (v["seconds"] > sec ? v["seconds"] : sec)
+        non2xx += v["non2xx"]; sock += v["socket_errors"]
+        if (v["p50_ms"] > p50) p50 = v["p50_ms"]; if (v["p99_ms"] > p99) p99 = v["p99_ms"] }
+      END { printf "rps=%.1f\nok_per_s=%.1f\nrequests=%d\nok=%d\np50_ms=%.3f\np99_ms=%.3f\nnon2xx=%d\nsocket_errors=%d\n", \
+                   rps, ok / (sec > 0 ? sec : 1), req, ok, p50, p99, non2xx, sock
+            printf "jvm_cpu_cores=%.2f\njvm_cpu_us_per_request=%.0f\n", t / hz / s, (ok > 0 ? 1e6 * t / hz / ok : 0) }' \
+    | while IFS='=' read -r k v; do result "$key.$k" "$v"; done
+}
+
+phase_intake() {
+  say "== intake, steady state: POST /orders, $CONNECTIONS connections, ${WARMUP_S}s of load then ${INTAKE_S}s measured"
+  local pid
+  say "   the plain Camel intake (bench/plain-intake, -Xmx$HEAP)"
+  reset_db
+  start_plain intake-plain "$API_PORT"; pid=$JVM_PID
+  wait_plain "$pid" "$API_PORT" 90 >/dev/null
+  steady plain.intake "$pid" "$API_PORT"
+  memory mem.intake.plain "$pid"
+  stop_jvm "$pid"
+
+  say "   the service (role api, transport outbox)"
+  reset_db
+  start_jvm intake-api "$API_PORT" -Dorders.role=api -Dorders.transport=outbox; pid=$JVM_PID
+  wait_api "$pid" "$API_PORT" 90 >/dev/null
+  steady service.intake "$pid" "$API_PORT"
   memory mem.intake.api "$pid"
+  stop_jvm "$pid"
+}
+
+# per_second KEY SECONDS : orders accepted in each second from the first one (created_at is the intake
+# transaction's start), exact from the database, as one space-separated list
+per_second() {
+  result "$1.per_second" "$(psqlq -c "
+      WITH t AS (SELECT min(created_at) AS t0 FROM orders)
+      SELECT coalesce(string_agg(coalesce(n, 0)::text, ' ' ORDER BY s), '')
+        FROM generate_series(0, $2 - 1) AS s
+        LEFT JOIN (SELECT floor(extract(epoch FROM o.created_at - t.t0))::int AS sec, count(*) AS n
+                     FROM orders o, t GROUP BY 1) c ON c.sec = s")"
+}
+
+phase_warmup() {
+  say "== warm-up: a fresh JVM, wrk ($CONNECTIONS connections) from its first answer for ${CURVE_S}s; orders per second"
+  local pid ms t0
+  reset_db
+  start_jvm warmup-api "$API_PORT" -Dorders.role=api -Dorders.transport=outbox; pid=$JVM_PID; t0=$(now_ms)
+  if wait_api "$pid" "$API_PORT" 90 >/dev/null; then ms=$(( $(now_ms) - t0 )); else ms=n/a; fi
+  result warmup.service.first_answer_ms "$ms"
+  wrk -t2 -c"$CONNECTIONS" -d"${CURVE_S}s" --timeout 5s -s "$BENCH/post-orders.lua" \
+      "http://127.0.0.1:$API_PORT/orders" > "$OUT/logs/wrk-warmup-service.txt" 2>&1 || true
+  per_second warmup.service "$CURVE_S"
+  stop_jvm "$pid"
+
+  reset_db
+  start_plain warmup-plain "$API_PORT"; pid=$JVM_PID; t0=$(now_ms)
+  if wait_plain "$pid" "$API_PORT" 90 >/dev/null; then ms=$(( $(now_ms) - t0 )); else ms=n/a; fi
+  result warmup.plain.first_answer_ms "$ms"
+  wrk -t2 -c"$CONNECTIONS" -d"${CURVE_S}s" --timeout 5s -s "$BENCH/post-orders.lua" \
+      "http://127.0.0.1:$API_PORT/orders" > "$OUT/logs/wrk-warmup-plain.txt" 2>&1 || true
+  per_second warmup.plain "$CURVE_S"
   stop_jvm "$pid"
 }
 
@@ -350,54 +463,178 @@ db_rate() {
               FROM orders WHERE status = 'PROCESSED'"
 }
 
-phase_drain() {
-  local pid api wall idle0 idle1
-  say "== drain (outbox): $DRAIN_N pending orders, then one worker process"
-  reset_db; load_backlog "$DRAIN_N"; pgss_reset
-  start_jvm drain-outbox-worker "$WORKER_PORT" -Dorders.role=worker -Dorders.transport=outbox
-  pid=$JVM_PID
-  window_start
-  wall=$(drain_wait "$DRAIN_N" "$DRAIN_TIMEOUT_S" || true)
-  window_end service.drain.outbox
-  pgss_dump drain-outbox
-  result service.drain.outbox.events_per_s "$(db_rate)"
-  result service.drain.outbox.wall_ms_from_launch "$wall"
-  memory mem.drain.outbox.worker "$pid"
-  # after 5 s for the JIT and the jcmd-triggered GC above to settle
-  say "  idle worker: CPU over 20 s with nothing to do"
-  sleep 5
-  idle0=$(cpu_ticks "$pid"); sleep 20; idle1=$(cpu_ticks "$pid")
-  result service.worker.idle_cpu_pct "$(awk -v t=$((idle1 - idle0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", 100*t/hz/20}')"
-  stop_jvm "$pid"
+# worker_port I : HTTP port of the I-th worker process (0: BENCH_WORKER_PORT, then the extra ports)
+worker_port() { if (( $1 == 0 )); then echo "$WORKER_PORT"; else echo $((EXTRA_PORT + $1)); fi; }
 
-  say "== drain (sqs): $DRAIN_N pending orders relayed to the embedded SQS, then one worker process"
+# idle KEY PID : CPU of a process with nothing to do over 20 s, after 5 s for the JIT and the jcmd-triggered
+# GC of memory() to settle
+idle() {
+  local i0 i1
+  sleep 5
+  i0=$(cpu_ticks "$2"); sleep 20; i1=$(cpu_ticks "$2")
+  result "$1" "$(awk -v t=$((i1 - i0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", 100*t/hz/20}')"
+}
+
+# drain_outbox K KEY N : N pending orders, then K outbox worker processes launched together; their pids in
+# WORKER_PIDS (still running: the caller stops them)
+drain_outbox() {
+  local k=$1 key=$2 n=$3 i wall
+  say "== drain (outbox): $n pending orders, then $k worker process(es)"
+  reset_db; load_backlog "$n"; pgss_reset
+  WORKER_PIDS=()
+  window_start
+  for ((i = 0; i < k; i++)); do
+    start_jvm "$key-worker$i" "$(worker_port "$i")" -Dorders.role=worker -Dorders.transport=outbox
+    WORKER_PIDS+=("$JVM_PID")
+  done
+  wall=$(drain_wait "$n" "$DRAIN_TIMEOUT_S" || true)
+  window_end "$key"
+  pgss_dump "$key"
+  result "$key.events_per_s" "$(db_rate)"
+  result "$key.wall_ms_from_launch" "$wall"
+}
+
+# drain_sqs K KEY N : the api (role api: relay and embedded SQS) running, N pending orders loaded and relayed
+# to SQS, then K sqs worker processes launched together; pids in SQS_API_PID and WORKER_PIDS (still running)
+drain_sqs() {
+  local k=$1 key=$2 n=$3 i wall relayed
+  say "== drain (sqs): $n pending orders relayed to the embedded SQS, then $k worker process(es)"
   reset_db
-  start_jvm drain-sqs-api "$API_PORT" -Dorders.role=api -Dorders.transport=sqs
-  api=$JVM_PID
-  wait_api "$api" "$API_PORT" 120 >/dev/null
-  load_backlog "$DRAIN_N"
-  local t0 relayed
-  t0=$(now_ms)
+  start_jvm "$key-api" "$API_PORT" -Dorders.role=api -Dorders.transport=sqs
+  SQS_API_PID=$JVM_PID
+  wait_api "$SQS_API_PID" "$API_PORT" 120 >/dev/null
+  load_backlog "$n"
   for _ in $(seq 1 $((DRAIN_TIMEOUT_S * 4))); do
     relayed=$(psqlq -c "SELECT NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'PENDING')
                            AND NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'LOCKED')")
     [[ $relayed == t ]] && break
     sleep 0.25
   done
-  result service.relay.sqs.events_per_s "$(psqlq -c "SELECT round(count(*) / greatest(extract(epoch FROM max(done_at) - min(done_at)), 0.001)) FROM outbox WHERE status = 'DONE'")"
+  result "$key.relay_events_per_s" "$(psqlq -c "SELECT round(count(*) / greatest(extract(epoch FROM max(done_at) - min(done_at)), 0.001)) FROM outbox WHERE status = 'DONE'")"
   pgss_reset
-  start_jvm drain-sqs-worker "$WORKER_PORT" -Dorders.role=worker -Dorders.transport=sqs \
-      "-Dorders.sqs.endpoint=http://127.0.0.1:$SQS_PORT"
-  pid=$JVM_PID
+  WORKER_PIDS=()
   window_start
-  wall=$(drain_wait "$DRAIN_N" "$DRAIN_TIMEOUT_S" || true)
-  window_end service.drain.sqs
-  pgss_dump drain-sqs
-  result service.drain.sqs.events_per_s "$(db_rate)"
-  result service.drain.sqs.wall_ms_from_launch "$wall"
-  memory mem.drain.sqs.api "$api"
-  memory mem.drain.sqs.worker "$pid"
-  stop_jvm "$pid"; stop_jvm "$api"
+  for ((i = 0; i < k; i++)); do
+    start_jvm "$key-worker$i" "$(worker_port "$i")" -Dorders.role=worker -Dorders.transport=sqs \
+        "-Dorders.sqs.endpoint=http://127.0.0.1:$SQS_PORT"
+    WORKER_PIDS+=("$JVM_PID")
+  done
+  wall=$(drain_wait "$n" "$DRAIN_TIMEOUT_S" || true)
+  window_end "$key"
+  pgss_dump "$key"
+  result "$key.events_per_s" "$(db_rate)"
+  result "$key.wall_ms_from_launch" "$wall"
+}
+
+stop_all() { local pid; for pid in "$@"; do stop_jvm "$pid"; done; }
+
+phase_drain() {
+  drain_outbox 1 service.drain.outbox "$DRAIN_N"
+  memory mem.drain.outbox.worker "${WORKER_PIDS[0]}"
+  say "  idle outbox worker: CPU over 20 s with nothing to do"
+  idle service.worker.outbox.idle_cpu_pct "${WORKER_PIDS[0]}"
+  stop_all "${WORKER_PIDS[@]}"
+
+  drain_sqs 1 service.drain.sqs "$DRAIN_N"
+  memory mem.drain.sqs.api "$SQS_API_PID"
+  memory mem.drain.sqs.worker "${WORKER_PIDS[0]}"
+  say "  idle sqs worker (the api and its embedded SQS running, the queue empty): CPU over 20 s"
+  idle service.worker.sqs.idle_cpu_pct "${WORKER_PIDS[0]}"
+  stop_all "${WORKER_PIDS[@]}"; stop_jvm "$SQS_API_PID"
+}
+
+# reuse FROM TO : the figures of one measurement under another name (a scaling row measured by an
+# earlier phase of this run under the same conditions)
+reuse() { grep "^$1\." "$RESULTS" | sed "s/^$1\./$2./" | while IFS='=' read -r k v; do result "$k" "$v"; done; }
+measured() { grep -q "^$1=" "$RESULTS"; }
+
+# claim_stats KEY : the outbox claim (the SKIP LOCKED statement) since the last pgss_reset: calls, mean ms
+# per call, and ms per 100 rows claimed (idle polls that claim nothing do not dilute it)
+claim_stats() {
+  local line
+  line=$(psqlq -F ' ' -c "
+      SELECT sum(calls), round((sum(total_exec_time) / greatest(sum(calls), 1))::numeric, 3),
+             round((100 * sum(total_exec_time) / greatest(sum(rows), 1))::numeric, 3)
+        FROM pg_stat_statements
+       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND query ILIKE '%SKIP LOCKED%' AND query ILIKE '%UPDATE outbox%'")
+  read -r calls mean per100 <<< "$line"
+  result "$1.claim_calls" "${calls:-0}"
+  result "$1.claim_mean_ms" "${mean:-n/a}"
+  result "$1.claim_ms_per_100_rows" "${per100:-n/a}"
+}
+
+phase_scaling() {
+  local k n pid pids ports since t0 p0 t1 p1
+  # outbox drain with K worker processes (K=1 is the drain phase's run when it ran: the same measurement)
+  for k in $SCALE_OUTBOX; do
+    if (( k == 1 )) && measured service.drain.outbox.events_per_s; then
+      reuse service.drain.outbox scaling.outbox.w1; continue
+    fi
+    drain_outbox "$k" "scaling.outbox.w$k" "$DRAIN_N"
+    stop_all "${WORKER_PIDS[@]}"
+  done
+  for k in $SCALE_SQS; do
+    if (( k == 1 )) && measured service.drain.sqs.events_per_s && (( SCALE_SQS_N == DRAIN_N )); then
+      reuse service.drain.sqs scaling.sqs.w1; continue
+    fi
+    drain_sqs "$k" "scaling.sqs.w$k" "$SCALE_SQS_N"
+    stop_all "${WORKER_PIDS[@]}"; stop_jvm "$SQS_API_PID"
+  done
+
+  # backlog: one warm outbox worker; SMALL_BACKLOG orders drained whole, then BIG_BACKLOG orders of which
+  # BACKLOG_WINDOW_S seconds of draining are measured. Each loaded by the set-based SQL of the drain phase.
+  say "== scaling: claim time and drain rate with a backlog of $SMALL_BACKLOG and of $BIG_BACKLOG orders (one outbox worker)"
+  reset_db
+  start_jvm scaling-backlog-worker "$WORKER_PORT" -Dorders.role=worker -Dorders.transport=outbox; pid=$JVM_PID
+  wait_port "$pid" "$WORKER_PORT" 120 >/dev/null || true
+  load_backlog "$SMALL_BACKLOG"                       # warms the worker up
+  drain_wait "$SMALL_BACKLOG" "$DRAIN_TIMEOUT_S" >/dev/null || true
+  since=$(psqlq -c "SELECT clock_timestamp()")
+  pgss_reset
+  window_start
+  load_backlog "$SMALL_BACKLOG"
+  drain_wait $((2 * SMALL_BACKLOG)) "$DRAIN_TIMEOUT_S" >/dev/null || true
+  window_end scaling.backlog.small
+  claim_stats scaling.backlog.small
+  result scaling.backlog.small.orders "$SMALL_BACKLOG"
+  result scaling.backlog.small.events_per_s "$(psqlq -c "SELECT round(count(*) / greatest(extract(epoch FROM max(updated_at) - min(updated_at)), 0.001))
+                                                           FROM orders WHERE status = 'PROCESSED' AND created_at >= '$since'")"
+  say "   loading $BIG_BACKLOG orders (set-based, then VACUUM ANALYZE)"
+  t0=$(now_ms)
+  load_backlog "$BIG_BACKLOG"
+  result scaling.backlog.big.load_ms $(( $(now_ms) - t0 ))
+  pgss_reset
+  window_start
+  read -r t0 p0 < <(psqlq -F ' ' -c "SELECT extract(epoch FROM clock_timestamp()), count(*) FROM orders WHERE status = 'PROCESSED'")
+  sleep "$BACKLOG_WINDOW_S"
+  read -r t1 p1 < <(psqlq -F ' ' -c "SELECT extract(epoch FROM clock_timestamp()), count(*) FROM orders WHERE status = 'PROCESSED'")
+  window_end scaling.backlog.big
+  claim_stats scaling.backlog.big
+  pgss_dump scaling-backlog-big
+  result scaling.backlog.big.orders "$BIG_BACKLOG"
+  result scaling.backlog.big.events_per_s "$(awk -v a="$p0" -v b="$p1" -v s="$t0" -v e="$t1" 'BEGIN {printf "%.0f", (b - a) / (e - s)}')"
+  [[ $(count_status PENDING) -gt 0 ]] || say "  WARNING: the big backlog ran out within the window"
+  stop_jvm "$pid"
+
+  # intake with N api processes, the load split between them (N=1 is the intake phase's run when it ran)
+  for n in $SCALE_APIS; do
+    if (( n == 1 )) && measured service.intake.rps; then reuse service.intake scaling.intake.a1; continue; fi
+    say "== scaling: intake with $n api process(es), $CONNECTIONS connections split between them"
+    reset_db
+    pids=""; ports=""
+    for ((k = 0; k < n; k++)); do
+      local port=$API_PORT; (( k > 0 )) && port=$((EXTRA_PORT + k - 1))
+      start_jvm "scaling-intake-a$n-$k" "$port" -Dorders.role=api -Dorders.transport=outbox
+      pids+="$JVM_PID "; ports+="$port "
+    done
+    for ((k = 0; k < n; k++)); do
+      read -r -a pa <<< "$pids"; read -r -a po <<< "$ports"
+      wait_api "${pa[$k]}" "${po[$k]}" 120 >/dev/null
+    done
+    steady "scaling.intake.a$n" "$pids" "$ports"
+    read -r -a pa <<< "$pids"; stop_all "${pa[@]}"
+  done
 }
 
 # paced KEY SECONDS : constant-rate POST /orders
@@ -457,10 +694,16 @@ check_ports
 install_tools
 build
 [[ -f "$JAR" ]] || { echo "no $JAR" >&2; exit 1; }
+build_plain
 result machine.nproc "$(nproc)"
 result machine.memory_gib "$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo)"
 result machine.cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 result machine.jdk "$(java -version 2>&1 | head -1)"
+result bench.connections "$CONNECTIONS"
+result bench.warmup_s "$WARMUP_S"
+result bench.intake_s "$INTAKE_S"
+result bench.drain_orders "$DRAIN_N"
+result bench.rate "$RATE"
 start_postgres
 
 say "== schema: one start of the service against the empty database (Flyway migrates it)"
@@ -468,7 +711,7 @@ start_jvm migrate "$API_PORT" -Dorders.role=api -Dorders.transport=outbox
 wait_api "$JVM_PID" "$API_PORT" 120 >/dev/null
 stop_jvm "$JVM_PID"
 
-for p in ceiling firstanswer intake drain e2e; do
+for p in ceiling firstanswer intake warmup drain e2e scaling; do
   if has_phase "$p"; then
     wait_quiet "$p"
     "phase_$p"
