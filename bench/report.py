@@ -199,7 +199,7 @@ def others(r):
         v = r.get(key)
         row(label, v, None, None, f"<= {IDLE_MAX_PCT:.0f} %", met(v, lambda x: x <= IDLE_MAX_PCT), digits=1)
     fa = r.get("service.first_answer_ms")
-    row(f"First answer after launch, PostgreSQL running (ms; median of {r.get('service.first_answer_all_ms', '?')})",
+    row(f"First answer after launch, PostgreSQL running (ms; median of the launches: {r.get('service.first_answer_all_ms', '?')})",
         fa, None, None, f"<= {FIRST_ANSWER_MAX_MS:,} ms", met(fa, lambda x: x <= FIRST_ANSWER_MAX_MS))
 
     for key, label, targeted in (("mem.intake.api", "api JVM under intake", True),
