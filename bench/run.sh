@@ -191,7 +191,15 @@ start_jvm() {
   local jfr=()
   [[ "$JFR" == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$OUT/jfr/$name.jfr,settings=profile,dumponexit=true")
   mkdir -p "$OUT/jfr"
-  (cd "$OUT/run" && exec env ORDERS_TRANSITIONS_LOG_LEVEL=WARN java "-Xmx$HEAP" "${jfr[@]}" \
+  # as production runs it (Dockerfile): deploy/jvm.options and an AppCDS archive of this jar, which the
+  # first JVM of the run (the schema migration) writes at its exit; BENCH_CDS=0 runs without one
+  local cds=() archive="$OUT/cds/$(basename "$JAR" .jar).jsa"
+  if [[ "${BENCH_CDS:-1}" == 1 ]]; then
+    mkdir -p "$OUT/cds"
+    if [[ -f "$archive" && "$archive" -nt "$JAR" ]]; then cds=("-XX:SharedArchiveFile=$archive")
+    elif ! pgrep -f -- "-XX:ArchiveClassesAtExit=$archive" >/dev/null; then rm -f "$archive"; cds=("-XX:ArchiveClassesAtExit=$archive"); fi
+  fi
+  (cd "$OUT/run" && exec env ORDERS_TRANSITIONS_LOG_LEVEL=WARN java "@$ROOT/deploy/jvm.options" "${cds[@]}" "-Xmx$HEAP" "${jfr[@]}" \
       "-Dorders.db.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" -Dorders.db.username=postgres \
       "-Dcamel.server.port=$port" "-Dcamel.management.port=$((port + 100))" "-Dorders.sqs.embedded-port=$SQS_PORT" -Dorders.processing.delay-ms=0 -Dorders.processing.failure-probability=0.0 \
       "${SERVICE_OPTS[@]}" "$@" -jar "$JAR") > "$OUT/logs/$name.log" 2>&1 &
