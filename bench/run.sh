@@ -225,7 +225,9 @@ wait_port() { wait_http "$1" "http://127.0.0.1:$2/" "${3:-90}"; }   # any HTTP a
 # start_plain NAME HTTP_PORT : launches the plain Camel intake in the background, records its pid in JVM_PID
 start_plain() {
   local name=$1 port=$2
-  (cd "$OUT/run" && exec java "-Xmx$HEAP" -cp "$JAR:$PLAIN_CLASSES" "-Dplain.port=$port" \
+  # the same JVM options file as the service (collector, initial heap), so CPU per request compares like
+  # with like; no CDS archive (that is the service's start-up aid, measured in the warm-up phase)
+  (cd "$OUT/run" && exec java "@$ROOT/deploy/jvm.options" "-Xmx$HEAP" -cp "$JAR:$PLAIN_CLASSES" "-Dplain.port=$port" \
       "-Dplain.db.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" -Dplain.db.username=postgres \
       PlainIntake) > "$OUT/logs/$name.log" 2>&1 &
   JVM_PID=$!
