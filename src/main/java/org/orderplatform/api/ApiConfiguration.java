@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.spi.Registry;
 import org.orderplatform.infra.Settings;
+import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,18 +31,56 @@ public final class ApiConfiguration implements CamelConfiguration {
         ObjectMapper mapper = JsonMapper.builder().build();
         if (!"worker".equalsIgnoreCase(settings.string("orders.role"))) {
             // only the api serves operator endpoints: a worker needs no token, and must not log a generated one
-            registry.bind("adminAuth", new AdminAuth(adminToken(settings)));
+            AdminAuth auth = new AdminAuth(adminToken(settings));
+            registry.bind("adminAuth", auth);
+            registry.bind("checkOperator", (Processor) auth::check);
         }
         registry.bind("jsonMapper", mapper);
-        registry.bind("orderStore", new OrderStore(dataSource, mapper));
-        registry.bind("httpRequests", new HttpRequests(new OrderRequestParser(),
+        OrderStore store = new OrderStore(dataSource, mapper);
+        registry.bind("orderStore", store);
+        HttpRequests requests = new HttpRequests(new OrderRequestParser(),
                 settings.integer("orders.api.default-limit", 1, 500), settings.integer("orders.api.max-limit", 1, 500),
-                new OrderIdsParser(settings.integer("orders.api.reprocess-max-ids", 1, 1000))));
+                new OrderIdsParser(settings.integer("orders.api.reprocess-max-ids", 1, 1000)));
+        registry.bind("httpRequests", requests);
         registry.bind("consoleAssets", new ConsoleAssets());
-        registry.bind("httpResponses", new HttpResponses(mapper,
-                settings.longValue("orders.poll.report-interval-ms", 1000)));
+        HttpResponses responses = new HttpResponses(mapper, settings.longValue("orders.poll.report-interval-ms", 1000));
+        registry.bind("httpResponses", responses);
+        bindSteps(registry, requests, responses,
+                new ApiSteps(store, registry.lookupByNameAndType("orderMetrics", OrderMetrics.class)));
         // GET /openapi.json (routes/api/openapi.camel.yaml); a worker loads no API routes and serves no document
         registry.bind("openApiDocument", new OpenApiDocument(context));
+    }
+
+    /**
+     * The steps of the API routes, each a {@link Processor} named in a {@code process} step of
+     * routes/api/orders-api.camel.yaml or of the route configuration {@code api-requests}: a plain call per
+     * request, with no reflective bean binding on the request path (issue 14).
+     */
+    public static void bindSteps(Registry registry, HttpRequests requests, HttpResponses responses, ApiSteps steps) {
+        // what every API request needs, from the route configuration api-requests
+        registry.bind("correlateRequest", (Processor) requests::correlate);
+        registry.bind("answerFailure", (Processor) responses::failure);
+        // reading the request
+        registry.bind("readIdempotencyKey", (Processor) requests::readIdempotencyKey);
+        registry.bind("readOrder", (Processor) requests::readOrder);
+        registry.bind("readOrderId", (Processor) requests::readOrderId);
+        registry.bind("readOrderIds", (Processor) requests::readOrderIds);
+        registry.bind("readStatusFilter", (Processor) requests::readStatusFilter);
+        registry.bind("readLimit", (Processor) requests::readLimit);
+        registry.bind("readCorrelationFilter", (Processor) requests::readCorrelationFilter);
+        // the store
+        registry.bind("storeOrder", (Processor) steps::storeOrder);
+        registry.bind("findOrder", (Processor) steps::findOrder);
+        registry.bind("listOrders", (Processor) steps::listOrders);
+        registry.bind("listTransitions", (Processor) steps::listTransitions);
+        registry.bind("listDeadLetters", (Processor) steps::listDeadLetters);
+        registry.bind("reprocessOrder", (Processor) steps::reprocessOrder);
+        registry.bind("reprocessOrders", (Processor) steps::reprocessOrders);
+        registry.bind("readStats", (Processor) steps::stats);
+        // the answer
+        registry.bind("answerAccepted", (Processor) responses::accepted);
+        registry.bind("answerReplayed", (Processor) responses::replayed);
+        registry.bind("answerOk", (Processor) responses::ok);
     }
 
     /** orders.admin.token, or a random one for this run, logged once so that the operator can use it. */

@@ -69,11 +69,11 @@ public class HttpRequests {
                 ? text : UUID.randomUUID().toString();
     }
 
-    /** The body of {@code POST /orders}, checked for content type and validated. */
-    public NewOrder newOrder(Exchange exchange) {
+    /** Replaces the body of {@code POST /orders}, checked for content type and validated, with its {@link NewOrder}. */
+    public void readOrder(Exchange exchange) {
         Message in = exchange.getMessage();
         parser.checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
-        return parser.parse(in.getBody(byte[].class));
+        in.setBody(parser.parse(in.getBody(byte[].class)));
     }
 
     /**

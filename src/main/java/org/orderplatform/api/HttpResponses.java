@@ -54,12 +54,6 @@ public class HttpResponses {
         respond(exchange, 200, exchange.getMessage().getBody());
     }
 
-    /** 404 for an order that does not exist. */
-    public void orderNotFound(Exchange exchange) {
-        error(exchange, new ApiException(404, "order_not_found",
-                "no order " + exchange.getProperty(HttpRequests.ORDER_ID_PROPERTY)));
-    }
-
     /**
      * The answer to whatever went wrong: {@link ApiException}s as they say, an unreachable database as 503,
      * anything else as a 500 whose details go to the log, never to the client.

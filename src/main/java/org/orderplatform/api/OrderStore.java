@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -237,9 +236,17 @@ public class OrderStore {
         }
     }
 
-    public Optional<OrderView> find(UUID id) throws SQLException {
+    /** @throws ApiException 404 when there is no such order */
+    public OrderView find(UUID id) throws SQLException {
         List<OrderView> found = queryOrders(SELECT_ORDER, id);
-        return found.stream().findFirst();
+        if (found.isEmpty()) {
+            throw orderNotFound(id);
+        }
+        return found.get(0);
+    }
+
+    private static ApiException orderNotFound(UUID id) {
+        return new ApiException(404, "order_not_found", "no order " + id);
     }
 
     /** Newest first; {@code status} may be null for all orders. */
@@ -311,13 +318,17 @@ public class OrderStore {
         return BulkReprocess.of(results);
     }
 
-    /** The order's transitions, oldest first; empty when the order does not exist. */
-    public Optional<List<TransitionView>> transitions(UUID orderId) throws SQLException {
+    /**
+     * The order's transitions, oldest first.
+     *
+     * @throws ApiException 404 when there is no such order
+     */
+    public List<TransitionView> transitions(UUID orderId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(TRANSITIONS)) {
             s.setObject(1, orderId);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    return Optional.empty();
+                    throw orderNotFound(orderId);
                 }
                 List<TransitionView> history = new ArrayList<>();
                 do {
@@ -328,7 +339,7 @@ public class OrderStore {
                                 rs.getString("worker_id"), rs.getString("reason")));
                     }
                 } while (rs.next());
-                return Optional.of(history);
+                return history;
             }
         }
     }

@@ -67,6 +67,10 @@ public final class OrderMetrics {
         reprocessed.increment();
     }
 
+    public void reprocessed(int orders) {
+        reprocessed.increment(orders);
+    }
+
     public void processed(double endToEndSeconds) {
         processed.increment();
         endToEnd.record(Duration.ofNanos((long) (endToEndSeconds * 1e9)));

@@ -7,6 +7,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -17,6 +18,8 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.api.AdminAuth;
+import org.orderplatform.api.ApiConfiguration;
+import org.orderplatform.api.ApiSteps;
 import org.orderplatform.api.ConsoleAssets;
 import org.orderplatform.api.HttpRequests;
 import org.orderplatform.api.HttpResponses;
@@ -107,6 +110,10 @@ class RouteTreeTest {
             for (Map.Entry<String, Class<?>> bean : BEANS.entrySet()) {
                 context.getRegistry().bind(bean.getKey(), unconstructed(bean.getValue()));
             }
+            // the API routes' process steps: the Processors ApiConfiguration binds, over unconstructed instances
+            ApiConfiguration.bindSteps(context.getRegistry(), (HttpRequests) unconstructed(HttpRequests.class),
+                    (HttpResponses) unconstructed(HttpResponses.class), (ApiSteps) unconstructed(ApiSteps.class));
+            context.getRegistry().bind("checkOperator", (Processor) ((AdminAuth) unconstructed(AdminAuth.class))::check);
             ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "route-tree-test", 1);
             context.getRegistry().bind("workerPool", pool);
             // the aws2-sqs endpoints need a client to be created; it is never called
