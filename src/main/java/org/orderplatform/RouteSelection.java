@@ -19,7 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Locale;
+import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -38,17 +39,40 @@ import java.util.stream.Stream;
  */
 public final class RouteSelection extends MainListenerSupport {
 
-    /** Which part of the platform this process runs. */
-    public enum Role { ALL, API, WORKER }
+    /**
+     * Which part of the platform this process runs ({@code orders.role}), read once here and handed to the
+     * configurations that depend on it.
+     */
+    public enum Role {
+        ALL, API, WORKER;
 
-    /** How events travel from intake to the worker: its routes are routes/&lt;name&gt;/, its beans one configuration. */
+        /** Runs intake and the operator endpoints (api or all). */
+        public boolean servesApi() {
+            return this != WORKER;
+        }
+
+        /** Runs the worker (worker or all). */
+        public boolean works() {
+            return this != API;
+        }
+    }
+
+    /**
+     * How events travel from intake to the worker ({@code orders.transport}): its routes are routes/&lt;name&gt;/,
+     * its beans one configuration, made for the role.
+     */
     public enum Transport {
-        INPROCESS(InprocessConfiguration::new), OUTBOX(OutboxConfiguration::new), SQS(SqsConfiguration::new);
+        INPROCESS(role -> new InprocessConfiguration()), OUTBOX(OutboxConfiguration::new), SQS(SqsConfiguration::new);
 
-        private final Supplier<CamelConfiguration> configuration;
+        private final Function<Role, CamelConfiguration> configuration;
 
-        Transport(Supplier<CamelConfiguration> configuration) {
+        Transport(Function<Role, CamelConfiguration> configuration) {
             this.configuration = configuration;
+        }
+
+        /** The name in properties, route folders and metric tags: {@code sqs}. */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -59,7 +83,7 @@ public final class RouteSelection extends MainListenerSupport {
         Transport transport = settings.choice("orders.transport", Transport.class);
         main.configure().setRoutesIncludePattern(includePattern(role, transport));
         // instances, not classes: Camel 4.18 runs @BindToRegistry of registered classes twice
-        configurations(transport).forEach(main.configure()::addConfiguration);
+        configurations(role, transport).forEach(main.configure()::addConfiguration);
     }
 
     /**
@@ -67,25 +91,25 @@ public final class RouteSelection extends MainListenerSupport {
      * (a taken port fails before anything starts), then the database (its embedded server is the first service
      * added, so it stops last), observability, the API, the worker, and the transport. Every role composes every
      * concern: routes/common/ (loaded in every role) calls httpResponses, pollFailures, orderWorker and
-     * staleLockRecovery.
+     * staleLockRecovery. Those that depend on the role or the transport get them typed, never the property again.
      */
-    static List<CamelConfiguration> configurations(Transport transport) {
-        return List.of(new HttpServerConfiguration(), new DatabaseConfiguration(), new ObservabilityConfiguration(),
-                new ApiConfiguration(), new WorkerConfiguration(), transport.configuration.get());
+    static List<CamelConfiguration> configurations(Role role, Transport transport) {
+        return List.of(new HttpServerConfiguration(), new DatabaseConfiguration(), new ObservabilityConfiguration(transport),
+                new ApiConfiguration(role), new WorkerConfiguration(), transport.configuration.apply(role));
     }
 
     static String includePattern(Role role, Transport transport) {
         if (transport == Transport.INPROCESS && role != Role.ALL) {
             throw new IllegalStateException("orders.transport=inprocess needs orders.role=all (its events live in one JVM), "
-                    + "was orders.role=" + role.name().toLowerCase());
+                    + "was orders.role=" + role.name().toLowerCase(Locale.ROOT));
         }
-        String t = transport.name().toLowerCase();
+        String t = transport.key();
         List<String> folders = new ArrayList<>(List.of("common"));
-        if (role != Role.WORKER) {
+        if (role.servesApi()) {
             folders.add("api");
             folders.add(t + "/api");
         }
-        if (role != Role.API) {
+        if (role.works()) {
             folders.add("worker");
             folders.add(t + "/worker");
         }

@@ -6,6 +6,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Registry;
+import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
@@ -23,13 +24,19 @@ import java.util.Base64;
 public final class ApiConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ApiConfiguration.class);
 
+    private final Role role;
+
+    public ApiConfiguration(Role role) {
+        this.role = role;
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
         DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
         ObjectMapper mapper = JsonMapper.builder().build();
-        if (!"worker".equalsIgnoreCase(settings.string("orders.role"))) {
+        if (role.servesApi()) {
             // only the api serves operator endpoints: a worker needs no token, and must not log a generated one
             AdminAuth auth = new AdminAuth(adminToken(settings));
             registry.bind("adminAuth", auth);

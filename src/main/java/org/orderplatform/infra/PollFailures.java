@@ -20,13 +20,16 @@ import java.util.concurrent.TimeUnit;
  * interval with the number of failures, then once when it is over. An unavailable database or SQS is
  * reported without a stack trace; any other error gets its stack trace on the first report.
  * <p>
- * Used as the onException step of the timer routes ({@link #failed}, {@link #succeeded}) and as the
- * {@code pollStrategy} and {@code exceptionHandler} of the SQS consumer, whose concurrent consumers then
+ * Used as the onException step of the polling routes ({@link #failed}, in the route configurations
+ * {@code poll-errors} and {@code message-errors}), whose successful runs {@link PollSuccess} reports, and as
+ * the {@code pollStrategy} and {@code exceptionHandler} of the SQS consumer, whose concurrent consumers then
  * share one backoff: while it lasts, they skip their polls instead of each failing on its own.
  */
 public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PollFailures.class);
     private static final long FIRST_BACKOFF_MS = 100;
+    /** Exchange property: {@link #failed} reported this run, so {@link PollSuccess} must not end the episode. */
+    static final String FAILED = "orderPlatformPollFailed";
 
     private final long reportIntervalMs;
     private final long maxBackoffMs;
@@ -44,6 +47,7 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
      * for the backoff before the next run. Other errors (bugs) are reported the same way but not waited on.
      */
     public void failed(Exchange exchange) throws InterruptedException {
+        exchange.setProperty(FAILED, true);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         long backoff = record(exchange.getFromRouteId(), cause);
         if (isUnavailable(cause)) {
@@ -56,11 +60,6 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
         Throwable cause = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         return isUnavailable(cause);
-    }
-
-    /** A successful run of a timer route: ends a failure episode, if there was one. */
-    public void succeeded(Exchange exchange) {
-        recovered(exchange.getFromRouteId());
     }
 
     @Override
@@ -151,6 +150,7 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
         return backoff;
     }
 
+    /** A successful run of {@code source} (a route, an endpoint): ends its failure episode, if there was one. */
     void recovered(String source) {
         Episode e = episodes.remove(source);
         if (e != null) {

@@ -11,6 +11,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
+import org.orderplatform.RouteSelection.Transport;
 import org.orderplatform.api.RequestTracing;
 import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.Closing;
@@ -33,13 +34,19 @@ import java.util.List;
 public final class ObservabilityConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ObservabilityConfiguration.class);
 
+    private final Transport transport;
+
+    /** The transport names the metrics and spans ({@code transport} tag and attribute). */
+    public ObservabilityConfiguration(Transport transport) {
+        this.transport = transport;
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
         DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
-        String transport = settings.string("orders.transport").toLowerCase();
-        OrderMetrics metrics = new OrderMetrics(orderMeterRegistry(context, settings), transport);
+        OrderMetrics metrics = new OrderMetrics(orderMeterRegistry(context, settings), transport.key());
         registry.bind("orderMetrics", metrics);
         registry.bind("backlogSampler", new BacklogSampler(dataSource, metrics));
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
@@ -47,7 +54,7 @@ public final class ObservabilityConfiguration implements CamelConfiguration {
                 settings.duration("orders.outbox.retention"),
                 settings.duration("orders.idempotency.retention"),
                 settings.integer("orders.outbox.retention-batch-size", 1, 100_000), 100));
-        tracing(context, settings, registry.lookupByNameAndType("workerId", String.class), transport);
+        tracing(context, settings, registry.lookupByNameAndType("workerId", String.class), transport.key());
     }
 
     /** The tracing this process uses: the one bound as {@code tracing}, or the no-op. */

@@ -5,6 +5,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.orderplatform.domain.RetryPolicy;
 import org.orderplatform.infra.PollFailures;
+import org.orderplatform.infra.PollSuccess;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.observability.ObservabilityConfiguration;
 import org.orderplatform.observability.OrderMetrics;
@@ -15,8 +16,8 @@ import java.time.Duration;
 /**
  * The worker concern: the retry policy, the work store, the processing step, stale-lock recovery and the worker
  * pool. Needs {@code dataSource}, {@code workerId}, {@code orderMetrics} (and {@code tracing} when on); binds
- * {@code retryPolicy}, {@code workStore}, {@code pollFailures}, {@code orderWorker}, {@code collectProcessed},
- * {@code staleLockRecovery} and {@code workerPool}.
+ * {@code retryPolicy}, {@code workStore}, {@code pollFailures} (and adds its route policy, {@link PollSuccess}),
+ * {@code orderWorker}, {@code collectProcessed}, {@code staleLockRecovery} and {@code workerPool}.
  */
 public final class WorkerConfiguration implements CamelConfiguration {
 
@@ -37,8 +38,11 @@ public final class WorkerConfiguration implements CamelConfiguration {
                 settings.decimal("orders.processing.failure-probability", 0.0, 1.0));
         registry.bind("retryPolicy", retryPolicy);
         registry.bind("workStore", workStore);
-        registry.bind("pollFailures", new PollFailures(settings.longValue("orders.poll.report-interval-ms", 1000),
-                settings.longValue("orders.poll.max-backoff-ms", 100)));
+        PollFailures pollFailures = new PollFailures(settings.longValue("orders.poll.report-interval-ms", 1000),
+                settings.longValue("orders.poll.max-backoff-ms", 100));
+        registry.bind("pollFailures", pollFailures);
+        // the routes of poll-errors and message-errors report their successful runs through a route policy
+        context.addRoutePolicyFactory(new PollSuccess(pollFailures));
         Duration lockTimeout = lockTimeout(settings);
         registry.bind("orderWorker", new OrderWorker(workStore, processing, retryPolicy, lockTimeout, metrics,
                 ObservabilityConfiguration.tracing(context)));

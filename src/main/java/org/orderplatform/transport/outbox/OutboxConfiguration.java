@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.infra.DatabaseTimeouts;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.transport.OutboxListener;
@@ -18,14 +19,18 @@ import java.util.Properties;
  * and wakes its drain.
  */
 public final class OutboxConfiguration implements CamelConfiguration {
+    private final Role role;
+
+    public OutboxConfiguration(Role role) {
+        this.role = role;
+    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         HikariDataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class);
         context.getRegistry().bind("outboxNotifier", new OutboxNotifier(dataSource));
-        if (!"api".equalsIgnoreCase(settings.string("orders.role"))
-                && settings.flag("orders.outbox.notify")) {
+        if (role.works() && settings.flag("orders.outbox.notify")) {
             ProducerTemplate wakeUp = context.createProducerTemplate();
             Properties listener = new Properties();
             listener.setProperty("user", dataSource.getUsername());

@@ -5,6 +5,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
 import org.apache.camel.spi.Registry;
+import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.domain.RetryPolicy;
 import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.Closing;
@@ -34,6 +35,12 @@ import java.util.OptionalInt;
 public final class SqsConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(SqsConfiguration.class);
 
+    private final Role role;
+
+    public SqsConfiguration(Role role) {
+        this.role = role;
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         // the SQS consumer's own ERROR per failed receive duplicates what pollFailures reports, throttled
@@ -46,7 +53,7 @@ public final class SqsConfiguration implements CamelConfiguration {
         String accessKey = settings.optional("orders.sqs.access-key").orElse(null);
         boolean create = settings.flag("orders.sqs.create-queues");
         if (endpoint == null && settings.flag("orders.embedded.enabled")) {
-            if ("worker".equalsIgnoreCase(settings.string("orders.role"))) {
+            if (!role.servesApi()) {
                 throw new IllegalStateException("orders.role=worker with orders.transport=sqs needs orders.sqs.endpoint "
                         + "(the embedded SQS runs in the api process, e.g. http://127.0.0.1:9324), or "
                         + "orders.embedded.enabled=false to use AWS's own SQS endpoint for orders.sqs.region");
