@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.LogCapture;
+import org.orderplatform.support.Orders;
 import org.orderplatform.support.Platform;
 import org.orderplatform.support.TestDatabase;
 
@@ -26,20 +27,15 @@ import static org.awaitility.Awaitility.await;
 class OutboxWorkerTest {
 
     private static Map<String, String> config(Db db, String... overrides) {
-        Map<String, String> p = Platform.defaults(db.url());
-        for (int i = 0; i + 1 < overrides.length; i += 2) {
-            p.put(overrides[i], overrides[i + 1]);
-        }
-        return p;
+        return Platform.defaults(db.url(), overrides);
     }
 
     private static String status(Db db, String orderId) {
-        return (String) db.query("SELECT status FROM orders WHERE id = ?::uuid", orderId).get(0).get("status");
+        return new Orders(db).status(orderId);
     }
 
     private static long completions(Db db, String orderId) {
-        return db.count("SELECT count(*) FROM order_transitions WHERE order_id = ?::uuid AND to_status = 'PROCESSED'",
-                orderId);
+        return new Orders(db).completions(orderId);
     }
 
     @Test
@@ -210,9 +206,8 @@ class OutboxWorkerTest {
             await().atMost(Duration.ofSeconds(120))
                     .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == orders);
         }
-        assertThat(db.count("SELECT count(*) FROM order_transitions WHERE to_status = 'PROCESSED'")).isEqualTo(orders);
-        assertThat(db.count("SELECT count(*) FROM (SELECT order_id FROM order_transitions WHERE to_status = 'PROCESSED'"
-                + " GROUP BY order_id HAVING count(*) > 1) twice")).isZero();
+        assertThat(new Orders(db).completions()).isEqualTo(orders);
+        assertThat(new Orders(db).completedTwice()).isZero();
         assertThat(db.count("SELECT count(DISTINCT worker_id) FROM order_transitions WHERE to_status = 'PROCESSED'"))
                 .as("both workers took part").isEqualTo(2);
         assertThat(db.count("SELECT count(*) FROM outbox WHERE status <> 'DONE'")).isZero();
