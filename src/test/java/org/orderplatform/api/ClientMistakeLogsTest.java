@@ -8,14 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.LogCapture;
 import org.orderplatform.support.Platform;
+import org.orderplatform.support.RawHttp;
 import org.orderplatform.support.TestDatabase;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientMistakeLogsTest {
     private static final int EACH = 50;
     private static Platform api;
+    private static RawHttp raw;
 
     @BeforeAll
     static void start() {
         Map<String, String> p = Platform.defaults(new Db(TestDatabase.newDatabase("client_mistake_logs")).url());
         p.put("orders.role", "api");
         api = Platform.start(p);
+        raw = new RawHttp(api.port());
     }
 
     @AfterAll
@@ -51,18 +48,18 @@ class ClientMistakeLogsTest {
         List<ILoggingEvent> events;
         try (LogCapture log = new LogCapture()) {
             for (int i = 0; i < EACH; i++) {
-                String badChunk = send("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", true);
+                String badChunk = raw.exchange("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
                 // answered 400 JSON, unless the close after it reset the connection before the client read it
                 assertThat(badChunk).satisfiesAnyOf(a -> assertThat(a).isEmpty(),
                         a -> assertThat(a).startsWith("HTTP/1.1 400").contains("{\"error\":\"invalid_request\""));
-                send("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 500\r\n\r\n{\"customerId\":\"c-1\",", false);
-                send("GET /orders/%ZZ%E0%A4%A HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", true);
+                raw.sendAndReset("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 500\r\n\r\n{\"customerId\":\"c-1\",");
+                raw.exchange("GET /orders/%ZZ%E0%A4%A HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             }
             // the server is still fine, and whatever it logs about the disconnects has been written
             Thread.sleep(Duration.ofSeconds(1).toMillis());
-            assertThat(send("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", true))
+            assertThat(raw.exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
                     .startsWith("HTTP/1.1 200");
             events = log.events();
         }
@@ -83,24 +80,5 @@ class ClientMistakeLogsTest {
         return events.stream().map(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage()
                 + (e.getThrowableProxy() == null ? "" : " [" + e.getThrowableProxy().getClassName() + "]"))
                 .collect(Collectors.joining("\n"));
-    }
-
-    /** Sends raw bytes; reads the answer until the server closes when {@code read}, else hangs up at once. */
-    private static String send(String request, boolean read) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", api.port()), 5_000);
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            if (!read) {
-                socket.setSoLinger(true, 0); // a reset, as a crashed client or a dropped network leaves it
-                return "";
-            }
-            InputStream in = socket.getInputStream();
-            try {
-                return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            } catch (SocketException reset) {
-                return "";
-            }
-        }
     }
 }

@@ -6,16 +6,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Platform;
+import org.orderplatform.support.RawHttp;
 import org.orderplatform.support.TestDatabase;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +35,7 @@ class HttpServerLimitsTest {
     private static final int MAX_CONNECTIONS = 6;
 
     private static Platform api;
+    private static RawHttp raw;
 
     @BeforeAll
     static void start() {
@@ -50,6 +47,7 @@ class HttpServerLimitsTest {
         p.put("orders.http.idle-timeout-ms", String.valueOf(IDLE_TIMEOUT_MS));
         p.put("orders.http.max-connections", String.valueOf(MAX_CONNECTIONS));
         api = Platform.start(p);
+        raw = new RawHttp(api.port());
     }
 
     /**
@@ -60,7 +58,7 @@ class HttpServerLimitsTest {
     void waitForFreeSlots() {
         await("the server frees the slots of closed connections").atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .until(() -> raw.exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                         .startsWith("HTTP/1.1 200"));
     }
 
@@ -73,7 +71,7 @@ class HttpServerLimitsTest {
 
     @Test
     void a_slowloris_sending_a_header_a_byte_at_a_time_is_cut_off_while_a_normal_client_is_served() throws Exception {
-        try (Socket slow = connect()) {
+        try (Socket slow = raw.connect()) {
             OutputStream out = slow.getOutputStream();
             out.write("GET /orders HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
@@ -89,11 +87,11 @@ class HttpServerLimitsTest {
                     break;
                 }
                 if (normalServed < 3) {
-                    assertThat(exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+                    assertThat(raw.exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
                             .as("a normal client is served while the slowloris dribbles").startsWith("HTTP/1.1 200");
                     normalServed++;
                 }
-                if (closedByServer(slow, 100)) {
+                if (RawHttp.closedByServer(slow, 100)) {
                     cutOff = true;
                     break;
                 }
@@ -106,13 +104,13 @@ class HttpServerLimitsTest {
 
     @Test
     void a_body_that_never_completes_is_cut_off_while_a_normal_client_is_served() throws Exception {
-        try (Socket slow = connect()) {
+        try (Socket slow = raw.connect()) {
             slow.getOutputStream().write(("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 200\r\n\r\n{\"customerId\":").getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
-            assertThat(exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+            assertThat(raw.exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
                     .startsWith("HTTP/1.1 200");
-            String answer = readUntilClosed(slow, HEADER_TIMEOUT_MS * 4);
+            String answer = RawHttp.readUntilClosed(slow, HEADER_TIMEOUT_MS * 4);
             assertThat(answer).as("closed without an answer: no request was dispatched").isEmpty();
             assertThat(elapsedMs(start)).isBetween((long) BODY_TIMEOUT_MS - 100, BODY_TIMEOUT_MS * 4L);
         }
@@ -120,20 +118,20 @@ class HttpServerLimitsTest {
 
     @Test
     void a_connection_that_sends_nothing_is_closed_after_the_header_timeout() throws Exception {
-        try (Socket silent = connect()) {
+        try (Socket silent = raw.connect()) {
             long start = System.nanoTime();
-            assertThat(readUntilClosed(silent, HEADER_TIMEOUT_MS * 4)).isEmpty();
+            assertThat(RawHttp.readUntilClosed(silent, HEADER_TIMEOUT_MS * 4)).isEmpty();
             assertThat(elapsedMs(start)).isBetween((long) HEADER_TIMEOUT_MS - 100, HEADER_TIMEOUT_MS * 4L);
         }
     }
 
     @Test
     void a_kept_alive_connection_is_closed_after_the_idle_timeout() throws Exception {
-        try (Socket kept = connect()) {
+        try (Socket kept = raw.connect()) {
             kept.getOutputStream().write("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
-            String answer = readUntilClosed(kept, IDLE_TIMEOUT_MS * 4);
+            String answer = RawHttp.readUntilClosed(kept, IDLE_TIMEOUT_MS * 4);
             assertThat(answer).startsWith("HTTP/1.1 200");
             assertThat(elapsedMs(start)).isBetween((long) IDLE_TIMEOUT_MS - 100, IDLE_TIMEOUT_MS * 4L);
         }
@@ -144,16 +142,16 @@ class HttpServerLimitsTest {
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < MAX_CONNECTIONS; i++) {
-                held.add(connect());
+                held.add(raw.connect());
             }
             // the server counts a connection once it has set it up: a request on the last one proves all are counted
             Socket last = held.get(held.size() - 1);
             last.getOutputStream().write("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            assertThat(readAvailable(last, 2000)).startsWith("HTTP/1.1 200");
+            assertThat(RawHttp.readAvailable(last, 2000)).startsWith("HTTP/1.1 200");
 
-            try (Socket over = connect()) {
-                String refused = readUntilClosed(over, 2000);
+            try (Socket over = raw.connect()) {
+                String refused = RawHttp.readUntilClosed(over, 2000);
                 assertThat(refused).startsWith("HTTP/1.1 503").contains("Retry-After: 1")
                         .contains("{\"error\":\"unavailable\"");
             }
@@ -164,57 +162,6 @@ class HttpServerLimitsTest {
             for (Socket s : held) {
                 s.close();
             }
-        }
-    }
-
-    private static Socket connect() throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", api.port()), 5_000);
-        return socket;
-    }
-
-    /** Sends a request on a new connection and reads the answer until the server closes it. */
-    private static String exchange(String request) throws IOException {
-        try (Socket socket = connect()) {
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            return readUntilClosed(socket, 5_000);
-        }
-    }
-
-    private static String readUntilClosed(Socket socket, int timeoutMs) throws IOException {
-        socket.setSoTimeout(timeoutMs);
-        ByteArrayOutputStream read = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                read.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server kept the connection open for " + timeoutMs + " ms; read so far: "
-                    + read.toString(StandardCharsets.US_ASCII), e);
-        } catch (SocketException reset) {
-            // closed with unread input: a reset, as good as a close here
-        }
-        return read.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** What arrives within {@code timeoutMs} of the first byte's wait, on a connection that stays open. */
-    private static String readAvailable(Socket socket, int timeoutMs) throws IOException {
-        socket.setSoTimeout(timeoutMs);
-        byte[] buffer = new byte[4096];
-        int n = socket.getInputStream().read(buffer);
-        return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII);
-    }
-
-    private static boolean closedByServer(Socket socket, int waitMs) throws IOException {
-        socket.setSoTimeout(waitMs);
-        try {
-            return socket.getInputStream().read() < 0;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (SocketException reset) {
-            return true;
         }
     }
 

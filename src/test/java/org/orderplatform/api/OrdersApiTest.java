@@ -11,16 +11,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.Platform;
+import org.orderplatform.support.RawHttp;
+import org.orderplatform.support.RawHttp.Conversation;
+import org.orderplatform.support.RawHttp.Reply;
+import org.orderplatform.support.RawHttp.Req;
 import org.orderplatform.support.TestDatabase;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -57,12 +57,14 @@ class OrdersApiTest {
     private static Db db;
     private static Platform api;
     private static Http http;
+    private static RawHttp raw;
 
     @BeforeAll
     static void startApi() {
         db = new Db(TestDatabase.newDatabase("orders_api"));
         api = Platform.start(config(db, "orders.role", "api"));
         http = new Http(api.baseUrl());
+        raw = new RawHttp(api.port());
     }
 
     @AfterAll
@@ -73,11 +75,7 @@ class OrdersApiTest {
     }
 
     private static Map<String, String> config(Db database, String... overrides) {
-        Map<String, String> p = Platform.defaults(database.url());
-        for (int i = 0; i + 1 < overrides.length; i += 2) {
-            p.put(overrides[i], overrides[i + 1]);
-        }
-        return p;
+        return Platform.defaults(database.url(), overrides);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -89,7 +87,7 @@ class OrdersApiTest {
         String body = "{\"customerId\":\"c-42\",\"currency\":\"EUR\",\"items\":["
                 + "{\"sku\":\"SKU-1\",\"quantity\":2,\"unitPrice\":19.99},"
                 + "{\"sku\":\"SKU-2\",\"quantity\":3,\"unitPrice\":0.10}]}";
-        Reply r = send(Req.post("/orders", "application/json", body).header("X-Correlation-Id", "client-cid-1"));
+        Reply r = raw.send(Req.post("/orders", "application/json", body).header("X-Correlation-Id", "client-cid-1"));
 
         assertThat(r.status()).as(r.text()).isEqualTo(202);
         JsonNode json = r.json();
@@ -122,7 +120,7 @@ class OrdersApiTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("jsonContentTypes")
     void every_spelling_of_json_in_utf8_that_rfc_9110_allows_is_accepted(String contentType) {
-        Reply r = send(Req.post("/orders", contentType, Http.VALID_ORDER));
+        Reply r = raw.send(Req.post("/orders", contentType, Http.VALID_ORDER));
         assertThat(r.status()).as(contentType + " -> " + r.text()).isEqualTo(202);
     }
 
@@ -135,7 +133,7 @@ class OrdersApiTest {
 
     @Test
     void post_orders_generates_a_uuid_correlation_id_when_none_is_sent() {
-        Reply r = send(Req.post("/orders", "application/json", Http.VALID_ORDER));
+        Reply r = raw.send(Req.post("/orders", "application/json", Http.VALID_ORDER));
         assertThat(r.status()).as(r.text()).isEqualTo(202);
         String cid = r.header("X-Correlation-Id");
         assertThat(cid).matches(UUID_TEXT);
@@ -148,7 +146,7 @@ class OrdersApiTest {
     @Test
     void a_utf8_byte_order_mark_before_the_json_is_ignored() {
         byte[] body = concat("", bytes(0xEF, 0xBB, 0xBF), Http.VALID_ORDER);
-        Reply r = send(Req.post("/orders", "application/json", body));
+        Reply r = raw.send(Req.post("/orders", "application/json", body));
         assertThat(r.status()).as(r.text()).isEqualTo(202);
     }
 
@@ -163,7 +161,7 @@ class OrdersApiTest {
                     .append(",\"unitPrice\":").append(i == 0 ? "99999999.99" : i == 1 ? "0" : "0.5").append('}');
         }
         String body = "{\"customerId\":\"" + customerId + "\",\"currency\":\"USD\",\"items\":[" + items + "]}";
-        Reply r = send(Req.post("/orders", "application/json; charset=UTF-8", body));
+        Reply r = raw.send(Req.post("/orders", "application/json; charset=UTF-8", body));
         assertThat(r.status()).as(r.text()).isEqualTo(202);
         String id = r.json().get("orderId").asText();
 
@@ -182,7 +180,7 @@ class OrdersApiTest {
         String sku = "x'); DROP TABLE orders; -- \"\\ %_ $1 ;";
         String body = "{\"customerId\":\"c-sql\",\"currency\":\"EUR\",\"items\":[{\"sku\":"
                 + jsonString(sku) + ",\"quantity\":1,\"unitPrice\":1}]}";
-        Reply r = send(Req.post("/orders", "application/json", body));
+        Reply r = raw.send(Req.post("/orders", "application/json", body));
         assertThat(r.status()).as(r.text()).isEqualTo(202);
         String id = r.json().get("orderId").asText();
 
@@ -196,7 +194,7 @@ class OrdersApiTest {
     void visible_characters_of_any_script_and_inner_spaces_are_accepted_in_a_sku() {
         for (String sku : List.of("Gr\u00f6\u00dfe-\u00c4", "\u5546\u54c1-1", "RED SHIRT L", "\ud83d\udce6-1", "\u05e9\u05dc\u05d5\u05dd")) {
             String body = withItem(jsonString(sku), "1", "1");
-            Reply r = send(Req.post("/orders", "application/json", body));
+            Reply r = raw.send(Req.post("/orders", "application/json", body));
             assertThat(r.status()).as(sku + " -> " + r.text()).isEqualTo(202);
             String id = r.json().get("orderId").asText();
             assertThat(http.get("/orders/" + id).json().get("items").get(0).get("sku").asText()).isEqualTo(sku);
@@ -208,11 +206,11 @@ class OrdersApiTest {
         String body = "{\"customerId\":\"c-get\",\"currency\":\"CHF\",\"items\":["
                 + "{\"sku\":\"SKU-1\",\"quantity\":2,\"unitPrice\":19.99},"
                 + "{\"sku\":\"SKU-2\",\"quantity\":3,\"unitPrice\":0.10}]}";
-        Reply created = send(Req.post("/orders", "application/json", body).header("X-Correlation-Id", "get-cid"));
+        Reply created = raw.send(Req.post("/orders", "application/json", body).header("X-Correlation-Id", "get-cid"));
         assertThat(created.status()).as(created.text()).isEqualTo(202);
         String id = created.json().get("orderId").asText();
 
-        Reply r = send(Req.get("/orders/" + id).header("X-Correlation-Id", "reader-cid"));
+        Reply r = raw.send(Req.get("/orders/" + id).header("X-Correlation-Id", "reader-cid"));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.header("Content-Type")).startsWith("application/json");
         assertThat(r.header("X-Correlation-Id")).isEqualTo("reader-cid");
@@ -267,7 +265,7 @@ class OrdersApiTest {
         setCreatedAt(c, "2099-01-01T00:00:03Z");
         db.update("UPDATE orders SET status = 'PROCESSED' WHERE id = ?::uuid", UUID.fromString(b));
 
-        Reply r = send(Req.get("/orders?limit=3"));
+        Reply r = raw.send(Req.get("/orders?limit=3"));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.json().isArray()).isTrue();
         assertThat(ids(r.json())).containsExactly(c, b, a);
@@ -303,7 +301,7 @@ class OrdersApiTest {
         deadLetter(older, "2098-05-05T10:00:00Z", "reason one");
         deadLetter(newer, "2098-05-05T11:00:00Z", "reason two");
 
-        Reply r = send(Req.get("/dlq?limit=2"));
+        Reply r = raw.send(Req.get("/dlq?limit=2"));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         JsonNode dlq = r.json();
         assertThat(dlq).hasSize(2);
@@ -327,7 +325,7 @@ class OrdersApiTest {
         deadLetter(id, "2097-01-01T00:00:00Z", "boom");
         long eventsBefore = db.count("SELECT count(*) FROM outbox WHERE order_id = ?::uuid", UUID.fromString(id));
 
-        Reply r = send(Req.post("/dlq/" + id + "/reprocess", null, (byte[]) null).header("X-Correlation-Id", "operator-1"));
+        Reply r = raw.send(Req.post("/dlq/" + id + "/reprocess", null, (byte[]) null).header("X-Correlation-Id", "operator-1"));
         assertThat(r.status()).as(r.text()).isEqualTo(202);
         assertThat(r.json().get("orderId").asText()).isEqualTo(id);
         assertThat(r.json().get("status").asText()).isEqualTo("PENDING");
@@ -347,7 +345,7 @@ class OrdersApiTest {
 
         // the entry is gone: a second reprocess is a 404 and changes nothing
         long stored = db.storedRows();
-        Reply again = send(Req.post("/dlq/" + id + "/reprocess", null, (byte[]) null));
+        Reply again = raw.send(Req.post("/dlq/" + id + "/reprocess", null, (byte[]) null));
         assertErrorBody(again, 404, "dlq_entry_not_found", id);
         assertThat(db.storedRows()).isEqualTo(stored);
     }
@@ -356,9 +354,9 @@ class OrdersApiTest {
     void reprocess_without_a_dlq_entry_is_404_and_with_an_order_that_is_not_failed_is_409() {
         String noEntry = http.createOrder();
         long stored = db.storedRows();
-        assertErrorBody(send(Req.post("/dlq/" + noEntry + "/reprocess", null, (byte[]) null)), 404, "dlq_entry_not_found", noEntry);
+        assertErrorBody(raw.send(Req.post("/dlq/" + noEntry + "/reprocess", null, (byte[]) null)), 404, "dlq_entry_not_found", noEntry);
         String unknown = UUID.randomUUID().toString();
-        assertErrorBody(send(Req.post("/dlq/" + unknown + "/reprocess", null, (byte[]) null)), 404, "dlq_entry_not_found", unknown);
+        assertErrorBody(raw.send(Req.post("/dlq/" + unknown + "/reprocess", null, (byte[]) null)), 404, "dlq_entry_not_found", unknown);
         assertThat(db.storedRows()).isEqualTo(stored);
 
         // a DLQ entry exists but the order is PENDING (inconsistent state arranged by SQL)
@@ -366,7 +364,7 @@ class OrdersApiTest {
         db.update("INSERT INTO dlq (order_id, reason, retry_count, correlation_id) VALUES (?::uuid, 'stale', 3, 'x')",
                 UUID.fromString(pending));
         stored = db.storedRows();
-        Reply conflict = send(Req.post("/dlq/" + pending + "/reprocess", null, (byte[]) null));
+        Reply conflict = raw.send(Req.post("/dlq/" + pending + "/reprocess", null, (byte[]) null));
         assertErrorBody(conflict, 409, "invalid_state", pending);
         assertThat(conflict.json().get("message").asText()).contains("FAILED");
         assertThat(db.storedRows()).isEqualTo(stored);
@@ -427,7 +425,7 @@ class OrdersApiTest {
                 Req.get("/nope"),
                 Req.of("PUT", "/orders", null, (byte[]) null));
         for (Req req : requests) {
-            Reply r = send(req.header("X-Foo", "bar").header("Set-Cookie", "evil=1").header("X-Custom-Trace", "t-1"));
+            Reply r = raw.send(req.header("X-Foo", "bar").header("Set-Cookie", "evil=1").header("X-Custom-Trace", "t-1"));
             assertThat(r.headers()).as(req + " -> " + r.status() + " " + r.headers())
                     .doesNotContainKeys("x-foo", "set-cookie", "x-custom-trace");
             assertThat(r.headers().values().stream().flatMap(List::stream))
@@ -442,22 +440,22 @@ class OrdersApiTest {
 
         // platform-http copies request headers, query and path parameters into one map: only the query string
         // and the path count
-        Reply list = send(Req.get("/orders?limit=2").header("limit", "0").header("status", "NOPE"));
+        Reply list = raw.send(Req.get("/orders?limit=2").header("limit", "0").header("status", "NOPE"));
         assertThat(list.status()).as(list.text()).isEqualTo(200);
         assertThat(list.json()).hasSize(2);
 
-        Reply one = send(Req.get("/orders/" + id).header("orderId", "not-a-uuid"));
+        Reply one = raw.send(Req.get("/orders/" + id).header("orderId", "not-a-uuid"));
         assertThat(one.status()).as(one.text()).isEqualTo(200);
         assertThat(one.json().get("id").asText()).isEqualTo(id);
 
-        Reply other = send(Req.get("/orders/" + id + "?orderId=" + UUID.randomUUID()));
+        Reply other = raw.send(Req.get("/orders/" + id + "?orderId=" + UUID.randomUUID()));
         assertThat(other.status()).as(other.text()).isEqualTo(200);
         assertThat(other.json().get("id").asText()).isEqualTo(id);
 
-        Reply dlq = send(Req.get("/dlq").header("limit", "abc"));
+        Reply dlq = raw.send(Req.get("/dlq").header("limit", "abc"));
         assertThat(dlq.status()).as(dlq.text()).isEqualTo(200);
 
-        Reply encoded = send(Req.get("/orders?status=%50ENDING&limit=%32"));
+        Reply encoded = raw.send(Req.get("/orders?status=%50ENDING&limit=%32"));
         assertThat(encoded.status()).as(encoded.text()).isEqualTo(200);
         assertThat(encoded.json()).hasSize(2);
     }
@@ -479,13 +477,13 @@ class OrdersApiTest {
         assertThat(dlqCount(db, id)).as("a form field is no Authorization header").isEqualTo(1);
 
         long before = db.storedRows();
-        Reply noType = send(Req.post("/orders?Content-Type=application%2Fjson", null, Http.VALID_ORDER));
+        Reply noType = raw.send(Req.post("/orders?Content-Type=application%2Fjson", null, Http.VALID_ORDER));
         assertErrorBody(noType, 415, "unsupported_media_type", "Content-Type");
         assertThat(db.storedRows()).isEqualTo(before);
 
-        Reply first = send(Req.post("/orders?Idempotency-Key=query-key-1&X-Correlation-Id=from-the-query",
+        Reply first = raw.send(Req.post("/orders?Idempotency-Key=query-key-1&X-Correlation-Id=from-the-query",
                 "application/json", Http.VALID_ORDER));
-        Reply second = send(Req.post("/orders?Idempotency-Key=query-key-1&X-Correlation-Id=from-the-query",
+        Reply second = raw.send(Req.post("/orders?Idempotency-Key=query-key-1&X-Correlation-Id=from-the-query",
                 "application/json", Http.VALID_ORDER));
         assertThat(first.status()).as(first.text()).isEqualTo(202);
         assertThat(second.status()).as(second.text()).isEqualTo(202);
@@ -495,13 +493,13 @@ class OrdersApiTest {
         assertThat(db.count("SELECT count(*) FROM idempotency_keys WHERE key = 'query-key-1'")).isZero();
 
         // Camel's own headers steer the response (status, content type, path): none may come from a client
-        Reply camel = send(Req.get("/orders/" + id + "?CamelHttpResponseCode=299&CamelHttpPath=/dlq"
+        Reply camel = raw.send(Req.get("/orders/" + id + "?CamelHttpResponseCode=299&CamelHttpPath=/dlq"
                 + "&Content-Type=text/html&Location=http://evil.example"));
         assertThat(camel.status()).as(camel.text()).isEqualTo(200);
         assertThat(camel.header("Content-Type")).startsWith("application/json");
         assertThat(camel.headers()).doesNotContainKey("location");
         assertThat(camel.json().get("id").asText()).isEqualTo(id);
-        Reply camelHeader = send(Req.get("/orders/" + id).header("CamelHttpResponseCode", "299"));
+        Reply camelHeader = raw.send(Req.get("/orders/" + id).header("CamelHttpResponseCode", "299"));
         assertThat(camelHeader.status()).as(camelHeader.text()).isEqualTo(200);
     }
 
@@ -528,7 +526,7 @@ class OrdersApiTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("correlationIds")
     void an_unsafe_correlation_id_is_replaced_by_a_generated_one(String name, String given) {
-        Reply r = send(Req.post("/orders", "application/json", Http.VALID_ORDER).header("X-Correlation-Id", given));
+        Reply r = raw.send(Req.post("/orders", "application/json", Http.VALID_ORDER).header("X-Correlation-Id", given));
         assertThat(r.status()).as(r.text()).isEqualTo(202);
         String cid = r.header("X-Correlation-Id");
         assertThat(cid).matches(UUID_TEXT).isNotEqualTo(given);
@@ -546,7 +544,7 @@ class OrdersApiTest {
     @Test
     void a_correlation_id_of_128_safe_characters_is_kept() {
         String given = "Ab9._:-".repeat(19).substring(0, 128);
-        Reply r = send(Req.post("/orders", "application/json", Http.VALID_ORDER).header("X-Correlation-Id", given));
+        Reply r = raw.send(Req.post("/orders", "application/json", Http.VALID_ORDER).header("X-Correlation-Id", given));
         assertThat(r.status()).isEqualTo(202);
         assertThat(r.header("X-Correlation-Id")).isEqualTo(given);
     }
@@ -561,7 +559,7 @@ class OrdersApiTest {
                 "X-Correlation-Id: abc\r\n\tLocation: http://evil");
         for (String line : rawHeaderLines) {
             long before = db.storedRows();
-            Reply r = send(Req.post("/orders", "application/json", Http.VALID_ORDER).rawHeaderLine(line));
+            Reply r = raw.send(Req.post("/orders", "application/json", Http.VALID_ORDER).rawHeaderLine(line));
             String what = line.replace("\r", "\\r").replace("\n", "\\n") + " -> " + r.status() + " " + r.headers() + " " + r.text();
             assertThat(r.headers()).as(what).doesNotContainKey("set-cookie");
             assertThat(r.headers().values().stream().flatMap(List::stream)).as(what)
@@ -577,7 +575,7 @@ class OrdersApiTest {
                 assertThat(db.storedRows()).as(what).isEqualTo(before);
             }
         }
-        assertThat(send(Req.get("/orders?limit=1")).status()).isEqualTo(200);
+        assertThat(raw.send(Req.get("/orders?limit=1")).status()).isEqualTo(200);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -929,7 +927,7 @@ class OrdersApiTest {
         long before = db.storedRows();
         String cid = "bad-input-" + Math.abs(row.name().hashCode());
 
-        Reply r = send(row.request().header("X-Correlation-Id", cid).header("X-Foo", "bar"));
+        Reply r = raw.send(row.request().header("X-Correlation-Id", cid).header("X-Foo", "bar"));
 
         assertErrorBody(row.name(), r, row.status(), row.error(), row.mention());
         assertThat(r.header("X-Correlation-Id")).as(row.name() + ": correlation id echoed " + r.headers()).isEqualTo(cid);
@@ -942,15 +940,15 @@ class OrdersApiTest {
         long before = db.storedRows();
         for (String query : List.of("/orders?limit=%ZZ", "/orders?x=%", "/dlq?limit=%ZZ", "/orders?status=%E0%A4%A",
                 "/orders/" + UUID.randomUUID() + "?a=%G0")) {
-            Reply r = send(Req.get(query).header("X-Correlation-Id", "bad-escape"));
+            Reply r = raw.send(Req.get(query).header("X-Correlation-Id", "bad-escape"));
             assertErrorBody(query, r, 400, "invalid_parameter", "query");
             assertThat(r.header("X-Correlation-Id")).isEqualTo("bad-escape");
         }
-        Reply post = send(Req.post("/orders?x=%", "application/json", Http.VALID_ORDER));
+        Reply post = raw.send(Req.post("/orders?x=%", "application/json", Http.VALID_ORDER));
         assertErrorBody("POST /orders?x=%", post, 400, "invalid_parameter", "query");
 
         for (String path : List.of("/orders/%ZZ", "/orders/%", "/%E0%A4%A", "/dlq/%zz/reprocess")) {
-            Reply r = send(Req.get(path).header("X-Correlation-Id", "bad-path"));
+            Reply r = raw.send(Req.get(path).header("X-Correlation-Id", "bad-path"));
             assertErrorBody(path, r, 400, "invalid_request", "path");
         }
 
@@ -962,22 +960,22 @@ class OrdersApiTest {
         hosts.put("two equal Host headers", "Host: a.example\r\nHost: a.example\r\n");
         hosts.put("a Host with a path", "Host: a.example/x\r\n");
         for (Map.Entry<String, String> host : hosts.entrySet()) {
-            Conversation c = converse("POST /orders HTTP/1.1\r\n" + host.getValue() + "Content-Type: application/json\r\n"
+            Conversation c = raw.converse("POST /orders HTTP/1.1\r\n" + host.getValue() + "Content-Type: application/json\r\n"
                     + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body, Duration.ofSeconds(5));
             assertThat(c.replies()).as(host.getKey() + ": " + c).hasSize(1);
             assertErrorBody(host.getKey(), c.replies().get(0), 400, "invalid_request", "Host");
         }
-        Conversation twoHostsGet = converse("GET /orders HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", Duration.ofSeconds(5));
+        Conversation twoHostsGet = raw.converse("GET /orders HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", Duration.ofSeconds(5));
         assertErrorBody("HTTP/1.0 with two Host headers", twoHostsGet.replies().get(0), 400, "invalid_request", "Host");
         assertThat(db.storedRows()).as("nothing stored").isEqualTo(before);
 
         // refused by Netty before any handler, as the README documents
-        assertThat(send(Req.get("/orders?x=" + "a".repeat(5000))).status()).as("request line over 4096 bytes").isEqualTo(414);
-        assertThat(send(Req.get("/orders").header("X-Big", "a".repeat(9000))).status()).as("headers over 8192 bytes")
+        assertThat(raw.send(Req.get("/orders?x=" + "a".repeat(5000))).status()).as("request line over 4096 bytes").isEqualTo(414);
+        assertThat(raw.send(Req.get("/orders").header("X-Big", "a".repeat(9000))).status()).as("headers over 8192 bytes")
                 .isEqualTo(431);
 
         // HTTP/1.0 needs no Host
-        Conversation old = converse("GET /orders?limit=1 HTTP/1.0\r\n\r\n", Duration.ofSeconds(5));
+        Conversation old = raw.converse("GET /orders?limit=1 HTTP/1.0\r\n\r\n", Duration.ofSeconds(5));
         assertThat(old.replies()).as(old.toString()).hasSize(1);
         assertThat(old.replies().get(0).status()).isEqualTo(200);
     }
@@ -985,7 +983,7 @@ class OrdersApiTest {
     @Test
     void http2_cleartext_is_not_spoken_on_the_api_port() {
         // Upgrade: h2c is ignored: the answer is the HTTP/1.1 one, no 101 Switching Protocols
-        Conversation upgrade = converse("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n"
+        Conversation upgrade = raw.converse("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
                 + "\r\n", Duration.ofSeconds(3));
         assertThat(upgrade.replies()).as(upgrade.toString()).isNotEmpty();
@@ -995,7 +993,7 @@ class OrdersApiTest {
 
         // the prior-knowledge preface (RFC 9113 3.4) followed by an empty SETTINGS frame: refused as HTTP/1.1
         String preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\u0000\u0000\u0000\u0004\u0000\u0000\u0000\u0000\u0000";
-        Conversation prior = converse(preface, Duration.ofSeconds(3));
+        Conversation prior = raw.converse(preface, Duration.ofSeconds(3));
         assertThat(prior.replies()).as("no HTTP/2 frames, an HTTP/1.1 refusal: " + prior).hasSize(1);
         assertThat(prior.replies().get(0).status()).as(prior.toString()).isBetween(400, 505);
         assertThat(prior.closedByServer()).as(prior.toString()).isTrue();
@@ -1018,7 +1016,7 @@ class OrdersApiTest {
         long before = db.storedRows();
         for (Map.Entry<String, Integer> framing : framings.entrySet()) {
             String what = framing.getKey().replace("\r\n", " | ");
-            Conversation c = converse("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            Conversation c = raw.converse("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + framing.getKey() + "\r\n\r\n" + chunkedBody + pipelined, Duration.ofSeconds(5));
             assertThat(c.replies()).as(what + ": one answer, the pipelined request is not answered: " + c).hasSize(1);
             assertErrorBody(what, c.replies().get(0), framing.getValue(),
@@ -1029,7 +1027,7 @@ class OrdersApiTest {
         assertThat(db.storedRows()).as("nothing stored").isEqualTo(before);
 
         // chunked alone, in any case, stays fine, and so does a pipelined request behind it
-        Conversation ok = converse("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        Conversation ok = raw.converse("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: Chunked\r\n\r\n" + chunkedBody + pipelined.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"),
                 Duration.ofSeconds(5));
         assertThat(ok.replies()).as(ok.toString()).hasSize(2);
@@ -1042,14 +1040,14 @@ class OrdersApiTest {
         byte[] huge = new byte[10 * 1024 * 1024];
         Arrays.fill(huge, (byte) 'x');
         long before = db.storedRows();
-        Reply refused = send(Req.post("/orders", "application/json", huge));
+        Reply refused = raw.send(Req.post("/orders", "application/json", huge));
         assertErrorBody(refused, 413, "payload_too_large", "too large");
         assertThat(db.storedRows()).isEqualTo(before);
 
         // through the JDK client, on a fresh connection, and over the raw socket again
         String id = http.createOrder();
         assertThat(http.get("/orders/" + id).status()).isEqualTo(200);
-        Reply next = send(Req.post("/orders", "application/json", Http.VALID_ORDER));
+        Reply next = raw.send(Req.post("/orders", "application/json", Http.VALID_ORDER));
         assertThat(next.status()).as(next.text()).isEqualTo(202);
         assertThat(db.storedRows()).isEqualTo(before + 4);
     }
@@ -1134,289 +1132,5 @@ class OrdersApiTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // A raw HTTP/1.1 client on a socket: any method, any bytes, headers the JDK client refuses
-    // ------------------------------------------------------------------------------------------------
-
-    /** An HTTP request, written byte for byte. */
-    record Req(String method, String path, String contentType, byte[] body, List<String> headerLines, boolean isChunked) {
-        static Req of(String method, String path, String contentType, byte[] body) {
-            return new Req(method, path, contentType, body, List.of(), false);
-        }
-
-        static Req of(String method, String path, String contentType, String body) {
-            return of(method, path, contentType, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Req get(String path) {
-            return of("GET", path, null, (byte[]) null);
-        }
-
-        static Req post(String path, String contentType, String body) {
-            return of("POST", path, contentType, body);
-        }
-
-        static Req post(String path, String contentType, byte[] body) {
-            return of("POST", path, contentType, body);
-        }
-
-        Req header(String name, String value) {
-            return rawHeaderLine(name + ": " + value);
-        }
-
-        Req rawHeaderLine(String line) {
-            List<String> lines = new ArrayList<>(headerLines);
-            lines.add(line);
-            return new Req(method, path, contentType, body, List.copyOf(lines), isChunked);
-        }
-
-        Req chunked() {
-            return new Req(method, path, contentType, body, headerLines, true);
-        }
-
-        byte[] head(int port) {
-            StringBuilder h = new StringBuilder();
-            h.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-            h.append("Host: 127.0.0.1:").append(port).append("\r\n");
-            h.append("Connection: close\r\n");
-            if (contentType != null) {
-                h.append("Content-Type: ").append(contentType).append("\r\n");
-            }
-            for (String line : headerLines) {
-                h.append(line).append("\r\n");
-            }
-            if (isChunked) {
-                h.append("Transfer-Encoding: chunked\r\n");
-            } else if (body != null) {
-                h.append("Content-Length: ").append(body.length).append("\r\n");
-            } else if (!method.equals("GET")) {
-                h.append("Content-Length: 0\r\n");
-            }
-            h.append("\r\n");
-            return h.toString().getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String toString() {
-            return method + " " + path;
-        }
-    }
-
-    /** An HTTP response: status, headers by lower-case name, body. */
-    record Reply(int status, Map<String, List<String>> headers, byte[] body) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-
-        JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + text(), e);
-            }
-        }
-
-        String header(String name) {
-            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-            return values == null || values.isEmpty() ? null : values.get(0);
-        }
-    }
-
-    /** Sends a raw request; operator paths get the test platform's admin token unless the request names one. */
-    private static Reply send(Req request) {
-        boolean operatorPath = request.path().startsWith("/dlq");
-        boolean hasAuthorization = request.headerLines().stream().anyMatch(h -> h.regionMatches(true, 0, "Authorization:", 0, 14));
-        Req req = operatorPath && !hasAuthorization ? request.header("Authorization", "Bearer " + Http.ADMIN_TOKEN) : request;
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", api.port()), 5_000);
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            // written by another thread: the server may answer (413) before it has read the whole body
-            Thread writer = new Thread(() -> write(out, req), "raw-http-writer");
-            writer.setDaemon(true);
-            writer.start();
-            Reply reply = read(socket.getInputStream());
-            writer.join(30_000);
-            return reply;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void write(OutputStream out, Req req) {
-        try {
-            out.write(req.head(api.port()));
-            byte[] body = req.body() == null ? new byte[0] : req.body();
-            int chunk = 16 * 1024;
-            for (int offset = 0; offset < body.length; offset += chunk) {
-                int length = Math.min(chunk, body.length - offset);
-                if (req.isChunked()) {
-                    out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                }
-                out.write(body, offset, length);
-                if (req.isChunked()) {
-                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                }
-            }
-            if (req.isChunked()) {
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.flush();
-        } catch (IOException e) {
-            // the server answered and closed before reading everything: the reader has the answer
-        }
-    }
-
-    private static Reply read(InputStream in) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        boolean eof = false;
-        while (true) {
-            byte[] data = received.toByteArray();
-            Parsed parsed = parse(data, 0, eof);
-            if (parsed != null) {
-                return parsed.reply();
-            }
-            if (eof) {
-                throw new IOException("connection closed before a complete response: "
-                        + new String(data, StandardCharsets.ISO_8859_1));
-            }
-            int n;
-            try {
-                n = in.read(buffer);
-            } catch (java.net.SocketException e) {
-                n = -1;
-            }
-            if (n < 0) {
-                eof = true;
-            } else {
-                received.write(buffer, 0, n);
-            }
-        }
-    }
-
-    /** What came back on one connection: every complete response, and whether the server closed it. */
-    record Conversation(List<Reply> replies, boolean closedByServer, String rest) {
-    }
-
-    /**
-     * Writes {@code wire} as it is (no Host or Connection header added, pipelined requests allowed) and reads
-     * until the server closes the connection or {@code quiet} passes without a byte.
-     */
-    private static Conversation converse(String wire, Duration quiet) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", api.port()), 5_000);
-            socket.setSoTimeout((int) quiet.toMillis());
-            socket.getOutputStream().write(wire.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            boolean closed = false;
-            while (true) {
-                int n;
-                try {
-                    n = socket.getInputStream().read(buffer);
-                } catch (java.net.SocketTimeoutException e) {
-                    break;
-                } catch (java.net.SocketException e) {
-                    n = -1;
-                }
-                if (n < 0) {
-                    closed = true;
-                    break;
-                }
-                received.write(buffer, 0, n);
-            }
-            byte[] data = received.toByteArray();
-            List<Reply> replies = new ArrayList<>();
-            int at = 0;
-            Parsed parsed;
-            while (at < data.length && (parsed = parse(data, at, closed)) != null) {
-                replies.add(parsed.reply());
-                at = parsed.end();
-            }
-            return new Conversation(replies, closed, new String(data, at, data.length - at, StandardCharsets.ISO_8859_1));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private record Parsed(Reply reply, int end) {
-    }
-
-    /** The response starting at {@code from}, or null while it is incomplete. */
-    private static Parsed parse(byte[] data, int from, boolean eof) {
-        int headEnd = indexOf(Arrays.copyOfRange(data, from, data.length), "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        if (headEnd < 0) {
-            return null;
-        }
-        headEnd += from;
-        String[] lines = new String(data, from, headEnd - from, StandardCharsets.ISO_8859_1).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
-        }
-        long contentLength = headers.containsKey("content-length") ? Long.parseLong(headers.get("content-length").get(0)) : -1;
-        boolean chunked = headers.getOrDefault("transfer-encoding", List.of()).stream()
-                .anyMatch(v -> v.equalsIgnoreCase("chunked"));
-        int bodyStart = headEnd + 4;
-        if (contentLength >= 0 && data.length - bodyStart >= contentLength) {
-            int end = bodyStart + (int) contentLength;
-            return new Parsed(new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, end)), end);
-        }
-        if (chunked) {
-            byte[] decoded = dechunk(data, bodyStart);
-            if (decoded != null) {
-                return new Parsed(new Reply(status, headers, decoded), data.length);
-            }
-        }
-        if (eof) {
-            return new Parsed(new Reply(status, headers, Arrays.copyOfRange(data, bodyStart, data.length)), data.length);
-        }
-        return null;
-    }
-
-    /** The decoded body when all chunks have arrived, else null. */
-    private static byte[] dechunk(byte[] data, int start) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int pos = start;
-        while (true) {
-            int lineEnd = indexOf(Arrays.copyOfRange(data, pos, data.length), "\r\n".getBytes(StandardCharsets.US_ASCII));
-            if (lineEnd < 0) {
-                return null;
-            }
-            String sizeText = new String(data, pos, lineEnd, StandardCharsets.US_ASCII).split(";")[0].trim();
-            int size = Integer.parseInt(sizeText, 16);
-            pos += lineEnd + 2;
-            if (size == 0) {
-                return body.toByteArray();
-            }
-            if (data.length < pos + size + 2) {
-                return null;
-            }
-            body.write(data, pos, size);
-            pos += size + 2;
-        }
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern) {
-        outer:
-        for (int i = 0; i + pattern.length <= data.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

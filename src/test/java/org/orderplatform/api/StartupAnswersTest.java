@@ -3,13 +3,9 @@ package org.orderplatform.api;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Platform;
+import org.orderplatform.support.RawHttp;
 import org.orderplatform.support.TestDatabase;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +24,7 @@ class StartupAnswersTest {
     void requests_from_the_moment_the_port_opens_get_503_json_or_the_real_answer_never_a_404() throws Exception {
         Map<String, String> p = Platform.defaults(new Db(TestDatabase.newDatabase("startup_answers")).url());
         p.put("orders.role", "api");
-        int port = Integer.parseInt(p.get("camel.server.port"));
+        RawHttp raw = new RawHttp(Integer.parseInt(p.get("camel.server.port")));
         CompletableFuture<Platform> started = CompletableFuture.supplyAsync(() -> Platform.start(p));
         List<String> answers = new ArrayList<>();
         int beforeStarted = 0;
@@ -37,7 +33,7 @@ class StartupAnswersTest {
             int afterStarted = 0;
             // a tight loop, one connection per request, until 20 answers after the start completed
             while (afterStarted < 20 && System.nanoTime() < deadline) {
-                String answer = get(port, "/orders?limit=1");
+                String answer = raw.getOrNull("/orders?limit=1");
                 if (answer == null) {
                     continue; // the port is not open yet
                 }
@@ -65,21 +61,5 @@ class StartupAnswersTest {
             }
         });
         assertThat(answers.get(answers.size() - 1)).startsWith("HTTP/1.1 200");
-    }
-
-    /** The whole answer to one request on a new connection, or null when nothing listens on the port yet. */
-    private static String get(int port, String path) throws IOException {
-        try (Socket socket = new Socket()) {
-            try {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            } catch (IOException notListening) {
-                return null;
-            }
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
     }
 }

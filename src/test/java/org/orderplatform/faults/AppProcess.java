@@ -1,8 +1,9 @@
 package org.orderplatform.faults;
 
+import org.orderplatform.support.Platform;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,21 +46,18 @@ final class AppProcess implements AutoCloseable {
     }
 
     /**
-     * Properties every fault test shares: the test's database, a free HTTP port, fast polling and
-     * recovery, short leases (so that a crash is recovered within seconds), short backoffs.
+     * The test properties of {@link Platform#defaults} (the one table), with the role and transport, and what a fault
+     * test needs beyond them: short leases (so that a crash is recovered within seconds), slower polls, recovery and
+     * backoffs than the in-JVM tests (several JVMs share two cores here), the SQS timings of an outage.
      */
     static Map<String, String> defaults(String jdbcUrl, String role, String transport) {
-        Map<String, String> p = new LinkedHashMap<>();
+        Map<String, String> p = Platform.defaults(jdbcUrl);
         p.put("orders.role", role);
         p.put("orders.transport", transport);
-        p.put("orders.db.url", jdbcUrl);
-        p.put("camel.server.port", String.valueOf(freePort()));
-        p.put("camel.management.port", String.valueOf(freePort()));
         p.put("orders.outbox.poll-interval-ms", "50");
         p.put("orders.outbox.lock-timeout-seconds", "10");
         p.put("orders.outbox.recovery-interval-ms", "1000");
         p.put("orders.retry.initial-delay-ms", "200");
-        p.put("orders.retry.max-delay-ms", "2000");
         p.put("orders.redelivery.delay-ms", "50");
         p.put("orders.sqs.visibility-timeout-seconds", "10");
         p.put("orders.sqs.wait-time-seconds", "1");
@@ -77,7 +75,7 @@ final class AppProcess implements AutoCloseable {
         if (!transport.equals("sqs")) {
             return;
         }
-        int port = freePort();
+        int port = Platform.freePort();
         api.put("orders.sqs.embedded-port", String.valueOf(port));
         for (Map<String, String> worker : workers) {
             worker.put("orders.sqs.endpoint", "http://127.0.0.1:" + port);
@@ -204,14 +202,6 @@ final class AppProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             waitForExit(Duration.ofSeconds(30));
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

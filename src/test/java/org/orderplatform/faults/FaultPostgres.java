@@ -1,12 +1,13 @@
 package org.orderplatform.faults;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.orderplatform.support.Platform;
+import org.orderplatform.support.TestDatabase;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -29,27 +30,13 @@ final class FaultPostgres implements AutoCloseable {
     static FaultPostgres startFresh(String name) {
         Path dir = Path.of("target", "faults", name, "pgdata").toAbsolutePath();
         deleteRecursively(dir);
-        FaultPostgres pg = new FaultPostgres(dir, AppProcess.freePort());
+        FaultPostgres pg = new FaultPostgres(dir, Platform.freePort());
         pg.start();
         return pg;
     }
 
     void start() {
-        try {
-            Files.createDirectories(dataDirectory.getParent());
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("max_connections", "300")
-                    // the server itself is never crashed in these tests: no need to pay for fsync
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        postgres = TestDatabase.start(dataDirectory, port);
     }
 
     /** Stops the server (fast shutdown: open sessions are terminated), keeping its data. */

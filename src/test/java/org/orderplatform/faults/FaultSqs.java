@@ -15,7 +15,7 @@ final class FaultSqs implements AutoCloseable {
     static final int VISIBILITY_TIMEOUT_SECONDS = 10;
     static final int MAX_RECEIVE_COUNT = 10;
 
-    private final int port = AppProcess.freePort();
+    private final int port = org.orderplatform.support.Platform.freePort();
     private SQSRestServer server;
 
     void start() {

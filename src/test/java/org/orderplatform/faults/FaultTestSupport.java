@@ -7,6 +7,7 @@ import org.orderplatform.support.Db;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +32,26 @@ abstract class FaultTestSupport {
                 System.err.println("while stopping: " + e);
             }
         }
+    }
+
+    /**
+     * The api and one worker of a load test, started in parallel and ready: the worker takes 20 ms per order and
+     * is named {@code <test>-worker} (in the transitions it writes).
+     */
+    AppProcess[] startApiAndWorker(String test, Map<String, String> api, Map<String, String> worker) {
+        worker.put("orders.processing.delay-ms", "20");
+        worker.put("orders.worker.id", test + "-worker");
+        AppProcess apiProcess = own(AppProcess.start(test, "api", api));
+        AppProcess workerProcess = own(AppProcess.start(test, "worker", worker));
+        AppProcess.awaitAll(apiProcess, workerProcess);
+        return new AppProcess[] {apiProcess, workerProcess};
+    }
+
+    /** Four clients posting to {@code api} (each pausing {@code pace} after an answer), once {@code before} are accepted. */
+    OrderLoad loadWithAccepted(AppProcess api, int before, int after, Duration pace) {
+        OrderLoad load = own(OrderLoad.start(api.baseUrl(), 4, before + after + 100_000, Duration.ofMinutes(5), pace));
+        await().atMost(Duration.ofMinutes(3)).until(() -> load.acceptedCount() >= before);
+        return load;
     }
 
     /** Waits (bounded) until no order is PENDING or PROCESSING; false when the bound passed first. */

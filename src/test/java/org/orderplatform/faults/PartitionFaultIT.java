@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,30 +61,17 @@ class PartitionFaultIT extends FaultTestSupport {
         Db db = new Db(pg.jdbcUrl());
         Map<String, String> api = AppProcess.defaults(proxied, "api", "outbox");
         Map<String, String> worker = AppProcess.defaults(proxied, "worker", "outbox");
-        worker.put("orders.processing.delay-ms", "20");
-        worker.put("orders.worker.id", test + "-worker");
-        AppProcess apiProcess = own(AppProcess.start(test, "api", api));
-        AppProcess workerProcess = own(AppProcess.start(test, "worker", worker));
-        AppProcess.awaitAll(apiProcess, workerProcess);
+        AppProcess apiProcess = startApiAndWorker(test, api, worker)[0];
 
-        OrderLoad load = own(OrderLoad.start(apiProcess.baseUrl(), 4, before + after + 100_000, Duration.ofMinutes(5)));
-        await().atMost(Duration.ofMinutes(3)).until(() -> load.acceptedCount() >= before);
+        OrderLoad load = loadWithAccepted(apiProcess, before, after, Duration.ZERO);
         Set<String> acceptedBefore = new HashSet<>(load.accepted());
         long backlog = db.count("SELECT count(*) FROM orders WHERE status IN ('PENDING', 'PROCESSING')");
 
-        long from = load.nowMs();
-        proxy.blackhole();
-        DatabaseOutageFaultIT.sleep(PARTITION);
-        long to = load.nowMs();
-        long processedAtHeal = db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'");
-        proxy.heal();
-        long resumeMs = awaitMs(RESUME_BOUND.plusSeconds(40),
-                () -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") > processedAtHeal);
-
-        int acceptedAtHeal = load.acceptedCount();
-        await().atMost(Duration.ofMinutes(3)).until(() -> load.acceptedCount() >= acceptedAtHeal + after);
-        load.stop();
-        boolean drained = awaitDrained(db, Duration.ofMinutes(3));
+        Partition p = partition(db, proxy, load, after, () -> 0);
+        long from = p.from();
+        long to = p.to();
+        long resumeMs = p.resumeMs();
+        boolean drained = p.drained();
 
         List<OrderLoad.Outcome> outcomes = load.outcomes();
         // every request in flight at some moment of the partition
@@ -144,31 +132,19 @@ class PartitionFaultIT extends FaultTestSupport {
             p.put("orders.sqs.api-call-attempt-timeout-ms", "5000");
             p.put("orders.sqs.api-call-timeout-ms", "10000");
         }
-        worker.put("orders.processing.delay-ms", "20");
         worker.put("orders.sqs.concurrent-consumers", "8");
-        worker.put("orders.worker.id", test + "-worker");
-        AppProcess apiProcess = own(AppProcess.start(test, "api", api));
-        AppProcess workerProcess = own(AppProcess.start(test, "worker", worker));
-        AppProcess.awaitAll(apiProcess, workerProcess);
+        AppProcess apiProcess = startApiAndWorker(test, api, worker)[0];
 
-        OrderLoad load = own(OrderLoad.start(apiProcess.baseUrl(), 4, before + after + 100_000, Duration.ofMinutes(5), pace));
-        await().atMost(Duration.ofMinutes(3)).until(() -> load.acceptedCount() >= before);
+        OrderLoad load = loadWithAccepted(apiProcess, before, after, pace);
         Set<String> acceptedBefore = new HashSet<>(load.accepted());
 
-        long from = load.nowMs();
-        proxy.blackhole();
-        DatabaseOutageFaultIT.sleep(PARTITION);
-        long to = load.nowMs();
-        long waitingInOutbox = db.count("SELECT count(*) FROM outbox WHERE status <> 'DONE'");
-        long processedAtHeal = db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'");
-        proxy.heal();
-        long resumeMs = awaitMs(RESUME_BOUND.plusSeconds(40),
-                () -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") > processedAtHeal);
-
-        int acceptedAtHeal = load.acceptedCount();
-        await().atMost(Duration.ofMinutes(3)).until(() -> load.acceptedCount() >= acceptedAtHeal + after);
-        load.stop();
-        boolean drained = awaitDrained(db, Duration.ofMinutes(3));
+        Partition p = partition(db, proxy, load, after,
+                () -> db.count("SELECT count(*) FROM outbox WHERE status <> 'DONE'"));
+        long from = p.from();
+        long to = p.to();
+        long waitingInOutbox = p.atItsEnd();
+        long resumeMs = p.resumeMs();
+        boolean drained = p.drained();
         boolean relayed = SqsOutageFaultIT.awaitOutboxRelayed(db);
 
         List<OrderLoad.Outcome> during = load.outcomes().stream().filter(o -> o.receivedMs() >= from && o.sentMs() < to).toList();
@@ -199,6 +175,31 @@ class PartitionFaultIT extends FaultTestSupport {
         assertThat(f.lost()).as("accepted orders lost").isZero();
         assertThat(f.completedTwice()).isZero();
         assertThat(f.completed()).isEqualTo(f.accepted());
+    }
+
+    /** One partition as the load saw it (load clock), what was measured at its end, how the worker resumed. */
+    private record Partition(long from, long to, long atItsEnd, long resumeMs, boolean drained) {
+    }
+
+    /**
+     * Blackholes {@code proxy} for {@link #PARTITION} under {@code load}, measures {@code atItsEnd} before healing
+     * it, then waits for the worker to complete orders again, for {@code after} more accepted orders, and for the
+     * backlog to drain.
+     */
+    private Partition partition(Db db, BlackholeProxy proxy, OrderLoad load, int after, LongSupplier atItsEnd) {
+        long from = load.nowMs();
+        proxy.blackhole();
+        DatabaseOutageFaultIT.sleep(PARTITION);
+        long to = load.nowMs();
+        long measured = atItsEnd.getAsLong();
+        long processedAtHeal = db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'");
+        proxy.heal();
+        long resumeMs = awaitMs(RESUME_BOUND.plusSeconds(40),
+                () -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") > processedAtHeal);
+        int acceptedAtHeal = load.acceptedCount();
+        await().atMost(Duration.ofMinutes(3)).until(() -> load.acceptedCount() >= acceptedAtHeal + after);
+        load.stop();
+        return new Partition(from, to, measured, resumeMs, awaitDrained(db, Duration.ofMinutes(3)));
     }
 
     /** Milliseconds until {@code condition} holds (polled every 100 ms), or -1 when {@code bound} passed first. */

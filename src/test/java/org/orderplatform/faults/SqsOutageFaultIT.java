@@ -44,15 +44,12 @@ class SqsOutageFaultIT extends FaultTestSupport {
         api.put("orders.sqs.endpoint", sqs.endpoint());
         Map<String, String> worker = AppProcess.defaults(pg.jdbcUrl(), "worker", "sqs");
         worker.put("orders.sqs.endpoint", sqs.endpoint());
-        worker.put("orders.processing.delay-ms", "20");
         worker.put("orders.sqs.concurrent-consumers", "8");
-        worker.put("orders.worker.id", test + "-worker");
-        AppProcess apiProcess = own(AppProcess.start(test, "api", api));
-        AppProcess workerProcess = own(AppProcess.start(test, "worker", worker));
-        AppProcess.awaitAll(apiProcess, workerProcess);
+        AppProcess[] processes = startApiAndWorker(test, api, worker);
+        AppProcess apiProcess = processes[0];
+        AppProcess workerProcess = processes[1];
 
-        OrderLoad load = own(OrderLoad.start(apiProcess.baseUrl(), 4, before + after + 100_000, Duration.ofMinutes(5)));
-        await().atMost(Duration.ofMinutes(3)).until(() -> load.acceptedCount() >= before);
+        OrderLoad load = loadWithAccepted(apiProcess, before, after, Duration.ZERO);
         Set<String> acceptedBefore = new HashSet<>(load.accepted());
         int workerFrom = workerProcess.logLines().size();
         int apiFrom = apiProcess.logLines().size();

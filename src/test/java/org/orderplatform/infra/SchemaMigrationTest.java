@@ -22,9 +22,7 @@ class SchemaMigrationTest {
     @Test
     void without_migrations_a_process_that_may_not_migrate_fails_the_start_and_creates_nothing() {
         Db db = new Db(TestDatabase.newDatabase("schema_unmigrated"));
-        Map<String, String> worker = Platform.defaults(db.url());
-        worker.put("orders.role", "worker");
-        worker.put("orders.db.migrate", "false");
+        Map<String, String> worker = Platform.defaults(db.url(), "orders.role", "worker", "orders.db.migrate", "false");
 
         assertThatThrownBy(() -> Platform.start(worker).close())
                 .hasMessageContaining("the database schema is not migrated")
@@ -49,14 +47,13 @@ class SchemaMigrationTest {
         admin.update("ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public "
                 + "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + user);
         admin.update("ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT USAGE ON SEQUENCES TO " + user);
-        Map<String, String> api = Platform.defaults(url);
-        api.put("orders.role", "api");
+        Map<String, String> api = Platform.defaults(url, "orders.role", "api");
         try (Platform apiProcess = Platform.start(api)) {
-            Map<String, String> worker = Platform.defaults(url);
-            worker.put("orders.role", "worker");
-            worker.put("orders.db.username", user);
-            worker.put("orders.db.password", "worker");
-            worker.put("orders.db.migrate", "false");
+            Map<String, String> worker = Platform.defaults(url,
+                    "orders.role", "worker",
+                    "orders.db.username", user,
+                    "orders.db.password", "worker",
+                    "orders.db.migrate", "false");
             try (Platform ignored = Platform.start(worker)) {
                 String id = new Http(apiProcess.baseUrl()).createOrder();
                 await().atMost(Duration.ofSeconds(20)).until(() ->

@@ -24,9 +24,9 @@ class CloudWatchPublishingTest {
     void the_application_publishes_its_order_metrics_on_stop_and_still_serves_them_to_prometheus() {
         Db db = new Db(TestDatabase.newDatabase("cloudwatch_on"));
         RecordingCloudWatch cloudWatch = new RecordingCloudWatch();
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.metrics.cloudwatch.enabled", "true");
-        p.put("orders.metrics.cloudwatch.namespace", "OrderPlatformTest");
+        Map<String, String> p = Platform.defaults(db.url(),
+                "orders.metrics.cloudwatch.enabled", "true",
+                "orders.metrics.cloudwatch.namespace", "OrderPlatformTest");
         // a step longer than the test: what arrives is what the stop published
         p.put("orders.metrics.cloudwatch.step", "PT1H");
         try (Platform platform = Platform.start(p, Map.of("cloudWatchClient", cloudWatch))) {
@@ -57,9 +57,9 @@ class CloudWatchPublishingTest {
     @Test
     void with_aws_out_of_reach_the_application_still_starts_and_stops() {
         Db db = new Db(TestDatabase.newDatabase("cloudwatch_unreachable"));
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.metrics.cloudwatch.enabled", "true");
-        p.put("orders.sqs.region", "eu-west-1");
+        Map<String, String> p = Platform.defaults(db.url(),
+                "orders.metrics.cloudwatch.enabled", "true",
+                "orders.sqs.region", "eu-west-1");
         Platform platform = Platform.start(p);
         new Http(platform.baseUrl()).createOrder();
         long started = System.nanoTime();

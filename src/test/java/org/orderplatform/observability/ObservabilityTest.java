@@ -29,10 +29,10 @@ class ObservabilityTest {
     @Test
     void the_metrics_endpoint_counts_what_happened_after_a_run_with_failures() {
         Db db = new Db(TestDatabase.newDatabase("metrics"));
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.processing.failure-probability", "1.0");
-        p.put("orders.retry.max-attempts", "2");
-        p.put("orders.metrics.sample-interval-ms", "100");
+        Map<String, String> p = Platform.defaults(db.url(),
+                "orders.processing.failure-probability", "1.0",
+                "orders.retry.max-attempts", "2",
+                "orders.metrics.sample-interval-ms", "100");
         try (Platform platform = Platform.start(p)) {
             Http http = new Http(platform.baseUrl());
             for (int i = 0; i < 3; i++) {

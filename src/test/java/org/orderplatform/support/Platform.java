@@ -47,6 +47,15 @@ public final class Platform implements AutoCloseable {
         return p;
     }
 
+    /** {@link #defaults(String)} with {@code overrides} as key, value, key, value... */
+    public static Map<String, String> defaults(String jdbcUrl, String... overrides) {
+        Map<String, String> p = defaults(jdbcUrl);
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            p.put(overrides[i], overrides[i + 1]);
+        }
+        return p;
+    }
+
     public static Platform start(Map<String, String> properties) {
         return start(properties, Map.of());
     }

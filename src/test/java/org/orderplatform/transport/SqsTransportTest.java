@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.orderplatform.infra.EmbeddedSqs;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
+import org.orderplatform.support.Orders;
 import org.orderplatform.support.Platform;
 import org.orderplatform.support.TestDatabase;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -29,15 +30,10 @@ import static org.awaitility.Awaitility.await;
 class SqsTransportTest {
 
     private static Map<String, String> config(Db db, int sqsPort, String... overrides) {
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.transport", "sqs");
-        p.put("orders.sqs.embedded-port", String.valueOf(sqsPort));
-        p.put("orders.sqs.wait-time-seconds", "1");
-        p.put("orders.sqs.relay-interval-ms", "20");
-        for (int i = 0; i + 1 < overrides.length; i += 2) {
-            p.put(overrides[i], overrides[i + 1]);
-        }
-        return p;
+        String[] sqs = {"orders.transport", "sqs", "orders.sqs.embedded-port", String.valueOf(sqsPort),
+                "orders.sqs.wait-time-seconds", "1", "orders.sqs.relay-interval-ms", "20"};
+        return Platform.defaults(db.url(), java.util.stream.Stream.of(sqs, overrides).flatMap(java.util.Arrays::stream)
+                .toArray(String[]::new));
     }
 
     private static SqsClient client(int port) {
@@ -58,7 +54,7 @@ class SqsTransportTest {
     }
 
     private static String status(Db db, String id) {
-        return (String) db.query("SELECT status FROM orders WHERE id = ?::uuid", id).get(0).get("status");
+        return new Orders(db).status(id);
     }
 
     @Test
@@ -121,8 +117,7 @@ class SqsTransportTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> status(db, id).equals("PROCESSED") && messages(sqs, queue) == 0);
             }
         }
-        assertThat(db.count("SELECT count(*) FROM order_transitions WHERE order_id = ?::uuid AND to_status = 'PROCESSED'", id))
-                .isEqualTo(1);
+        assertThat(new Orders(db).completions(id)).isEqualTo(1);
     }
 
     /**

@@ -20,10 +20,10 @@ class BatchCompletionTest {
 
     /** 50 ms per order, 8 in parallel, claims of 50: a batch takes long enough to observe. */
     private static Map<String, String> slowWorkerInBatchesOf50(Db db) {
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.processing.delay-ms", "50");
-        p.put("orders.worker.concurrency", "8");
-        p.put("orders.outbox.batch-size", "50");
+        Map<String, String> p = Platform.defaults(db.url(),
+                "orders.processing.delay-ms", "50",
+                "orders.worker.concurrency", "8",
+                "orders.outbox.batch-size", "50");
         return p;
     }
 
@@ -89,13 +89,13 @@ class BatchCompletionTest {
     @Test
     void a_batch_with_failed_attempts_completes_its_successful_ones() {
         Db db = new Db(TestDatabase.newDatabase("batch_completion"));
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.processing.failure-probability", "0.3");
-        p.put("orders.outbox.lock-timeout-seconds", "3600");
-        p.put("orders.retry.max-attempts", "20");
-        p.put("orders.sqs.max-receive-count", "30");
-        p.put("orders.retry.initial-delay-ms", "10");
-        p.put("orders.retry.max-delay-ms", "50");
+        Map<String, String> p = Platform.defaults(db.url(),
+                "orders.processing.failure-probability", "0.3",
+                "orders.outbox.lock-timeout-seconds", "3600",
+                "orders.retry.max-attempts", "20",
+                "orders.sqs.max-receive-count", "30",
+                "orders.retry.initial-delay-ms", "10",
+                "orders.retry.max-delay-ms", "50");
         try (LogCapture logs = new LogCapture(); Platform app = Platform.start(p)) {
             Http http = new Http(app.baseUrl());
             for (int i = 0; i < 300; i++) {
