@@ -1,7 +1,6 @@
 package org.orderplatform.transport;
 
 import org.orderplatform.domain.OrderEvent;
-import org.orderplatform.infra.Jdbc;
 import org.orderplatform.infra.SqlStatement;
 import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
