@@ -1,6 +1,7 @@
 package org.orderplatform.bench;
 
 import org.junit.jupiter.api.Test;
+import org.orderplatform.support.SqlFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * files must reach pgbench unchanged, or the ceiling measures SQL the service does not run.
  */
 class BenchSqlTest {
-    private static final Path SQL = Path.of("src", "main", "resources", "sql");
-
     @Test
     void the_intake_ceiling_runs_the_intake_file_with_only_the_ids_pgbench_cannot_make_replaced() throws Exception {
         String script = compose("intake");
@@ -38,7 +37,7 @@ class BenchSqlTest {
     }
 
     private static String service(String file) throws IOException {
-        return Files.readString(SQL.resolve(file));
+        return Files.readString(SqlFiles.DIR.resolve(file));
     }
 
     private static String compose(String script) throws IOException, InterruptedException {

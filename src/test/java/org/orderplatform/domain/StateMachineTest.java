@@ -7,15 +7,12 @@ import org.orderplatform.api.OrderStore;
 import org.orderplatform.infra.Schema;
 import org.orderplatform.infra.SqlStatement;
 import org.orderplatform.support.Db;
+import org.orderplatform.support.SqlFiles;
 import org.orderplatform.support.TestDatabase;
 import org.orderplatform.worker.WorkItem;
 import org.orderplatform.worker.WorkStore;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,11 +20,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.orderplatform.domain.OrderStatus.FAILED;
@@ -128,20 +125,11 @@ class StateMachineTest {
 
     /** A statement that changes an order's status and is not walked above would escape the state machine. */
     @Test
-    void every_statement_that_changes_a_status_is_walked() throws IOException, URISyntaxException {
-        Path dir = Path.of(SqlStatement.class.getClassLoader().getResource("sql/insert-order-with-event.sql").toURI())
-                .getParent();
-        Set<String> changing;
-        try (Stream<Path> files = Files.list(dir)) {
-            changing = files.filter(f -> {
-                try {
-                    String sql = Files.readString(f).replaceAll("--[^\n]*", "").replaceAll("\\s+", " ");
-                    return sql.matches("(?s).*UPDATE orders\\b.*\\bSET status\\b.*");
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).map(f -> f.getFileName().toString().replace(".sql", "")).collect(Collectors.toCollection(TreeSet::new));
-        }
+    void every_statement_that_changes_a_status_is_walked() {
+        Set<String> changing = SqlFiles.all().entrySet().stream()
+                .filter(f -> f.getValue().replaceAll("--[^\n]*", "").replaceAll("\\s+", " ")
+                        .matches(".*UPDATE orders\\b.*\\bSET status\\b.*"))
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
         assertThat(changing).isEqualTo(CASES.stream().map(Case::file).collect(Collectors.toCollection(TreeSet::new)));
     }
 

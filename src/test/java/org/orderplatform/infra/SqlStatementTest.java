@@ -1,19 +1,15 @@
 package org.orderplatform.infra;
 
 import org.junit.jupiter.api.Test;
+import org.orderplatform.support.SqlFiles;
+import org.orderplatform.support.TestDatabase;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,7 +62,7 @@ class SqlStatementTest {
     void binds_a_repeated_name_once_by_order_or_by_name() throws Exception {
         SqlStatement s = SqlStatement.parse("t", "SELECT :a::int + :b::int + :a::int");
         try (Connection c = DriverManager.getConnection(
-                org.orderplatform.support.TestDatabase.newDatabase("sql_statement"), "postgres", "");
+                TestDatabase.newDatabase("sql_statement"), "postgres", "");
              PreparedStatement p = s.prepare(c)) {
             s.bind(p, 1, 10);
             assertThat(single(p)).isEqualTo(12);
@@ -84,19 +80,13 @@ class SqlStatementTest {
 
     /** Every file of the service loads, and each ends with ; as pgbench needs (bench/sql/compose.sh). */
     @Test
-    void every_statement_file_loads() throws IOException, URISyntaxException {
-        Path dir = Path.of(SqlStatement.class.getClassLoader().getResource("sql/insert-order-with-event.sql").toURI())
-                .getParent();
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
-        }
+    void every_statement_file_loads() {
+        Map<String, String> files = SqlFiles.all();
         assertThat(files).hasSizeGreaterThan(20);
-        for (Path f : files) {
-            String name = f.getFileName().toString().replace(".sql", "");
+        files.forEach((name, text) -> {
             assertThat(SqlStatement.load(name).sql()).as(name).isNotBlank();
-            assertThat(Files.readString(f).strip()).as(name).endsWith(";");
-        }
+            assertThat(text.strip()).as(name).endsWith(";");
+        });
     }
 
     private static int single(PreparedStatement p) throws Exception {
