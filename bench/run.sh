@@ -303,15 +303,18 @@ wait_quiet() {
 # =================================================================================================== 1
 phase_ceiling() {
   say "== ceiling: pgbench intake (one CTE statement) at $CONNECTIONS clients, ${CEILING_INTAKE_S}s"
+  # the pgbench scripts: the service's own statement files (src/main/resources/sql) plus pgbench's parts
+  mkdir -p "$OUT/sql"
+  local script; for script in intake worker-cycle; do "$BENCH/sql/compose.sh" "$script" > "$OUT/sql/$script.pgbench.sql"; done
   reset_db; pgss_reset
   local logdir="$OUT/pgbench-intake"
   rm -rf "$logdir"; mkdir -p "$logdir"
   window_start
   (cd "$logdir" && pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$CONNECTIONS" -j 2 \
       -T "$CEILING_INTAKE_S" -l --log-prefix=tx \
-      -D customer=c-1 -D currency=EUR -D total=19.98 -D 'items=[{"sku":"SKU-1","quantity":2,"unitPrice":9.99}]' \
+      -D customer_id=c-1 -D currency=EUR -D total=19.98 -D 'items=[{"sku":"SKU-1","quantity":2,"unitPrice":9.99}]' \
       -D traceparent=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01 \
-      -f "$BENCH/sql/intake.sql" "$PG_DB") > "$OUT/logs/pgbench-intake.txt" 2>&1
+      -f "$OUT/sql/intake.pgbench.sql" "$PG_DB") > "$OUT/logs/pgbench-intake.txt" 2>&1
   window_end ceiling.intake
   pgss_dump ceiling-intake
   result ceiling.intake.tps "$(awk '/^tps/ {printf "%.0f", $3}' "$OUT/logs/pgbench-intake.txt")"
@@ -331,7 +334,7 @@ phase_ceiling() {
     before=$(count_status PROCESSED)
     window_start
     pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$c" -j "$c" -T "$CYCLE_S" \
-        -D batch="$BATCH" -D wid=pgbench-worker -f "$BENCH/sql/worker-cycle.sql" "$PG_DB" \
+        -D limit="$BATCH" -f "$OUT/sql/worker-cycle.pgbench.sql" "$PG_DB" \
         > "$OUT/logs/pgbench-cycle-$c.txt" 2>&1
     window_end "ceiling.cycle.c$c"
     after=$(count_status PROCESSED)

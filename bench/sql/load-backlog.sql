@@ -1,6 +1,6 @@
 -- A backlog of :n PENDING orders with their OrderCreated outbox events, in one set-based statement of
--- the same shape as the intake CTE (OrderStore.INSERT_ORDER_WITH_EVENT), with the payload the service writes
--- (traceparent NULL, as with tracing off).
+-- the same shape as the intake CTE (src/main/resources/sql/insert-order-with-event.sql), with the
+-- payload the service writes (traceparent NULL, as with tracing off).
 WITH o AS (
     INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
     SELECT gen_random_uuid(), 'c-' || (g % 1000), 'EUR',

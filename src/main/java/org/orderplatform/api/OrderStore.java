@@ -6,6 +6,7 @@ import org.orderplatform.domain.NewOrder;
 import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.domain.OrderStatus;
 import org.orderplatform.infra.Jdbc;
+import org.orderplatform.infra.SqlStatement;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -26,134 +27,21 @@ import java.util.UUID;
  */
 public class OrderStore {
 
-    /**
-     * Order and its OrderCreated outbox event in one statement: no dual write, nothing to lose on a crash. The
-     * event keeps the intake span's traceparent (NULL when tracing is off).
-     */
-    static final String INSERT_ORDER_WITH_EVENT = """
-            WITH o AS (
-                INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
-                VALUES (?, ?, ?, ?::jsonb, ?, 'PENDING', ?)
-                RETURNING id, correlation_id)
-            INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
-            SELECT id, 'OrderCreated',
-                   jsonb_build_object('type', 'OrderCreated', 'orderId', id, 'correlationId', correlation_id),
-                   correlation_id, ?::varchar
-              FROM o
-            RETURNING id""";
-
-    /**
-     * The same with an Idempotency-Key: the key, the order and its event in one statement. When the key is
-     * taken (a retry, possibly concurrent: ON CONFLICT waits for the other insert to commit), nothing is
-     * written and no row comes back.
-     */
-    static final String INSERT_ORDER_WITH_EVENT_AND_KEY = """
-            WITH k AS (
-                INSERT INTO idempotency_keys (key, request_hash, order_id, correlation_id)
-                VALUES (?, ?, ?, ?)
-                ON CONFLICT (key) DO NOTHING
-                RETURNING order_id, correlation_id
-            ), o AS (
-                INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
-                SELECT order_id, ?, ?, ?::jsonb, ?, 'PENDING', correlation_id FROM k
-                RETURNING id, correlation_id)
-            INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
-            SELECT id, 'OrderCreated',
-                   jsonb_build_object('type', 'OrderCreated', 'orderId', id, 'correlationId', correlation_id),
-                   correlation_id, ?::varchar
-              FROM o
-            RETURNING id""";
-
-    private static final String FIND_KEY =
-            "SELECT request_hash, order_id, correlation_id FROM idempotency_keys WHERE key = ?";
-
-    private static final String ORDER_COLUMNS = """
-            id, status, customer_id, currency, items::text AS items, total, retry_count, failure_reason,
-            correlation_id, created_at, updated_at""";
-
-    private static final String SELECT_ORDER = "SELECT " + ORDER_COLUMNS + " FROM orders WHERE id = ?";
-    private static final String LIST_ORDERS =
-            "SELECT " + ORDER_COLUMNS + " FROM orders ORDER BY created_at DESC, id DESC LIMIT ?";
-    private static final String LIST_ORDERS_BY_STATUS =
-            "SELECT " + ORDER_COLUMNS + " FROM orders WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?";
-    private static final String LIST_DLQ = """
-            SELECT order_id, reason, retry_count, failed_at, correlation_id
-              FROM dlq ORDER BY failed_at DESC, order_id DESC LIMIT ?""";
-
-    /**
-     * Reprocess in one statement, for one id or a list of them: delete the DLQ entries of FAILED orders,
-     * reset those orders to PENDING with a fresh attempt budget, record the transitions and write one
-     * OrderReprocessed event each, with the reprocess request's traceparent (a reprocess starts a new trace,
-     * see docs/operations.md "Tracing"). One row comes back per given id, in the given order; its last
-     * columns tell a missing DLQ entry (404) from an order in another state (409). Every part of the statement
-     * sees the same snapshot, so {@code had_entry} is the entry as it was before the delete. The DLQ rows are
-     * locked in order_id order first: two requests naming the same orders in different orders would otherwise
-     * lock them in different orders and deadlock (one would fail with a 500; BulkReprocessRaceTest).
-     */
-    private static final String REPROCESS = """
-            WITH ids AS (
-                SELECT order_id, pos FROM unnest(?::uuid[]) WITH ORDINALITY AS i(order_id, pos)
-            ), claimed AS (
-                SELECT d.order_id FROM dlq d JOIN ids ON ids.order_id = d.order_id
-                 ORDER BY d.order_id
-                   FOR UPDATE OF d
-            ), entry AS (
-                DELETE FROM dlq d USING orders o, claimed
-                 WHERE d.order_id = claimed.order_id AND o.id = d.order_id AND o.status = 'FAILED'
-                RETURNING d.order_id
-            ), reset AS (
-                UPDATE orders o
-                   SET status = 'PENDING', retry_count = 0, failure_reason = NULL,
-                       locked_by = NULL, locked_at = NULL, updated_at = now()
-                  FROM entry
-                 WHERE o.id = entry.order_id AND o.status = 'FAILED'
-                RETURNING o.id, o.correlation_id
-            ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, reason)
-                SELECT id, 'FAILED', 'PENDING', 0, 'reprocessed by an operator' FROM reset
-            ), event AS (
-                INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
-                SELECT id, 'OrderReprocessed',
-                       jsonb_build_object('type', 'OrderReprocessed', 'orderId', id, 'correlationId', correlation_id),
-                       correlation_id, ?::varchar
-                  FROM reset
-                RETURNING id, order_id, correlation_id
-            )
-            SELECT ids.order_id, event.id AS event_id, event.correlation_id,
-                   EXISTS (SELECT 1 FROM dlq WHERE dlq.order_id = ids.order_id) AS had_entry
-              FROM ids LEFT JOIN event ON event.order_id = ids.order_id
-             ORDER BY ids.pos""";
-
-    /** An order's history, oldest first; no row at all when the order does not exist. */
-    private static final String TRANSITIONS = """
-            SELECT t.id, t.at, t.from_status, t.to_status, t.attempt, t.worker_id, t.reason
-              FROM orders o LEFT JOIN order_transitions t ON t.order_id = o.id
-             WHERE o.id = ?
-             ORDER BY t.id""";
-
-    /** GET /orders?correlationId= (served by orders_correlation_idx), optionally with a status. */
-    private static final String LIST_ORDERS_BY_CORRELATION = "SELECT " + ORDER_COLUMNS
-            + " FROM orders WHERE correlation_id = ? ORDER BY created_at DESC, id DESC LIMIT ?";
-    private static final String LIST_ORDERS_BY_CORRELATION_AND_STATUS = "SELECT " + ORDER_COLUMNS
-            + " FROM orders WHERE correlation_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT ?";
-
-    /**
-     * The console's overview in one statement. Counting orders by status reads the whole table (an
-     * index-only scan at best): fine every few seconds for a console, not for a hot path. The outbox
-     * backlog and the DLQ are served by their partial indexes, as in BacklogSampler.
-     */
-    private static final String STATS = """
-            SELECT now() AS at,
-                   count(*) FILTER (WHERE status = 'PENDING') AS pending,
-                   count(*) FILTER (WHERE status = 'PROCESSING') AS processing,
-                   count(*) FILTER (WHERE status = 'PROCESSED') AS processed,
-                   count(*) FILTER (WHERE status = 'FAILED') AS failed,
-                   count(*) AS total,
-                   (SELECT count(*) FROM outbox WHERE status IN ('PENDING', 'LOCKED')) AS backlog,
-                   (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)
-                      FROM outbox WHERE status IN ('PENDING', 'LOCKED')) AS oldest_seconds,
-                   (SELECT count(*) FROM dlq) AS dlq
-              FROM orders""";
+    // the statements, one file each in src/main/resources/sql/ (see SqlStatement)
+    private static final SqlStatement INSERT_ORDER_WITH_EVENT = SqlStatement.load("insert-order-with-event");
+    private static final SqlStatement INSERT_ORDER_WITH_EVENT_AND_KEY =
+            SqlStatement.load("insert-order-with-event-and-key");
+    private static final SqlStatement FIND_KEY = SqlStatement.load("find-idempotency-key");
+    private static final SqlStatement FIND_ORDER = SqlStatement.load("find-order");
+    private static final SqlStatement LIST_ORDERS = SqlStatement.load("list-orders");
+    private static final SqlStatement LIST_ORDERS_BY_STATUS = SqlStatement.load("list-orders-by-status");
+    private static final SqlStatement LIST_ORDERS_BY_CORRELATION = SqlStatement.load("list-orders-by-correlation");
+    private static final SqlStatement LIST_ORDERS_BY_CORRELATION_AND_STATUS =
+            SqlStatement.load("list-orders-by-correlation-and-status");
+    private static final SqlStatement LIST_DLQ = SqlStatement.load("list-dlq");
+    private static final SqlStatement REPROCESS = SqlStatement.load("reprocess-orders");
+    private static final SqlStatement TRANSITIONS = SqlStatement.load("order-transitions");
+    private static final SqlStatement STATS = SqlStatement.load("platform-stats");
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
@@ -181,23 +69,23 @@ public class OrderStore {
         String itemsJson = mapper.writeValueAsString(order.items());
         try (Connection c = dataSource.getConnection()) {
             if (idempotencyKey == null) {
-                try (PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT)) {
-                    Jdbc.setParams(s, id, order.customerId(), order.currency(), itemsJson, order.total(), correlationId,
-                            traceparent);
+                try (PreparedStatement s = INSERT_ORDER_WITH_EVENT.prepare(c)) {
+                    INSERT_ORDER_WITH_EVENT.bind(s, id, order.customerId(), order.currency(), itemsJson, order.total(),
+                            correlationId, traceparent);
                     return new Intake(new OrderEvent(eventId(s), "OrderCreated", id, correlationId, traceparent), false);
                 }
             }
             String hash = sha256(mapper.writeValueAsString(order));
-            try (PreparedStatement s = c.prepareStatement(INSERT_ORDER_WITH_EVENT_AND_KEY)) {
-                Jdbc.setParams(s, idempotencyKey, hash, id, correlationId,
+            try (PreparedStatement s = INSERT_ORDER_WITH_EVENT_AND_KEY.prepare(c)) {
+                INSERT_ORDER_WITH_EVENT_AND_KEY.bind(s, idempotencyKey, hash, id, correlationId,
                         order.customerId(), order.currency(), itemsJson, order.total(), traceparent);
                 Long eventId = eventIdOrNull(s);
                 if (eventId != null) {
                     return new Intake(new OrderEvent(eventId, "OrderCreated", id, correlationId, traceparent), false);
                 }
             }
-            try (PreparedStatement s = c.prepareStatement(FIND_KEY)) {
-                s.setString(1, idempotencyKey);
+            try (PreparedStatement s = FIND_KEY.prepare(c)) {
+                FIND_KEY.bind(s, idempotencyKey);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         throw new ApiException(409, "idempotency_conflict",
@@ -238,7 +126,7 @@ public class OrderStore {
 
     /** @throws ApiException 404 when there is no such order */
     public OrderView find(UUID id) throws SQLException {
-        List<OrderView> found = queryOrders(SELECT_ORDER, id);
+        List<OrderView> found = queryOrders(FIND_ORDER, id);
         if (found.isEmpty()) {
             throw orderNotFound(id);
         }
@@ -258,8 +146,8 @@ public class OrderStore {
 
     /** DLQ entries, newest first. */
     public List<DlqEntry> deadLetters(int limit) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LIST_DLQ)) {
-            s.setInt(1, limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = LIST_DLQ.prepare(c)) {
+            LIST_DLQ.bind(s, limit);
             List<DlqEntry> entries = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -294,9 +182,8 @@ public class OrderStore {
      */
     public BulkReprocess reprocessAll(List<UUID> orderIds, String traceparent) throws SQLException {
         List<ReprocessResult> results = new ArrayList<>(orderIds.size());
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REPROCESS)) {
-            s.setArray(1, Jdbc.uuidArray(c, orderIds));
-            s.setString(2, traceparent);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = REPROCESS.prepare(c)) {
+            REPROCESS.bind(s, Jdbc.uuidArray(c, orderIds), traceparent);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject("order_id", UUID.class);
@@ -324,8 +211,8 @@ public class OrderStore {
      * @throws ApiException 404 when there is no such order
      */
     public List<TransitionView> transitions(UUID orderId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(TRANSITIONS)) {
-            s.setObject(1, orderId);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = TRANSITIONS.prepare(c)) {
+            TRANSITIONS.bind(s, orderId);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     throw orderNotFound(orderId);
@@ -358,7 +245,7 @@ public class OrderStore {
 
     /** Counts for the console's overview: orders by status, the outbox backlog and its oldest age, the DLQ. */
     public PlatformStats stats() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(STATS);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = STATS.prepare(c);
              ResultSet rs = s.executeQuery()) {
             rs.next();
             Map<String, Long> orders = new LinkedHashMap<>();
@@ -371,9 +258,9 @@ public class OrderStore {
         }
     }
 
-    private List<OrderView> queryOrders(String sql, Object... params) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            Jdbc.setParams(s, params);
+    private List<OrderView> queryOrders(SqlStatement sql, Object... params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = sql.prepare(c)) {
+            sql.bind(s, params);
             List<OrderView> orders = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -2,7 +2,6 @@ package org.orderplatform.infra;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,11 +31,5 @@ public final class Jdbc {
     /** ISO-8601 in UTC with milliseconds, or null. */
     public static String iso(OffsetDateTime time) {
         return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC).format(ISO_UTC);
-    }
-
-    public static void setParams(PreparedStatement statement, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            statement.setObject(i + 1, params[i]);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.orderplatform.observability;
 
+import org.orderplatform.infra.SqlStatement;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,12 +13,7 @@ import java.sql.SQLException;
  * so that scrapes never load the database. Each count is served by a partial index.
  */
 public class BacklogSampler {
-    private static final String SAMPLE = """
-            SELECT (SELECT count(*) FROM outbox WHERE status = 'PENDING' AND next_attempt_at <= now()) AS ready,
-                   (SELECT count(*) FROM outbox WHERE status = 'LOCKED') AS locked,
-                   (SELECT coalesce(extract(epoch FROM now() - min(created_at)) * 1000, 0)
-                      FROM outbox WHERE status IN ('PENDING', 'LOCKED')) AS oldest_ms,
-                   (SELECT count(*) FROM dlq) AS dlq""";
+    private static final SqlStatement SAMPLE = SqlStatement.load("sample-backlog");
 
     private final DataSource dataSource;
     private final OrderMetrics metrics;
@@ -27,7 +24,7 @@ public class BacklogSampler {
     }
 
     public void sample() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SAMPLE);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = SAMPLE.prepare(c);
              ResultSet rs = s.executeQuery()) {
             rs.next();
             metrics.backlog(rs.getLong("ready"), rs.getLong("locked"), rs.getLong("oldest_ms"), rs.getLong("dlq"));

@@ -1,6 +1,6 @@
 package org.orderplatform.observability;
 
-import org.orderplatform.infra.Jdbc;
+import org.orderplatform.infra.SqlStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,21 +19,9 @@ import java.time.Duration;
 public class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
 
-    private static final String DELETE_BATCH = """
-            DELETE FROM outbox WHERE id IN (
-                SELECT id FROM outbox
-                 WHERE status = 'DONE' AND done_at < now() - make_interval(secs => ?)
-                 ORDER BY id
-                 LIMIT ?
-                 FOR UPDATE SKIP LOCKED)""";
-
-    private static final String DELETE_KEYS = """
-            DELETE FROM idempotency_keys WHERE key IN (
-                SELECT key FROM idempotency_keys
-                 WHERE created_at < now() - make_interval(secs => ?)
-                 ORDER BY created_at
-                 LIMIT ?
-                 FOR UPDATE SKIP LOCKED)""";
+    // the statements, one file each in src/main/resources/sql/ (see SqlStatement)
+    private static final SqlStatement DELETE_BATCH = SqlStatement.load("retention-delete-outbox");
+    private static final SqlStatement DELETE_KEYS = SqlStatement.load("retention-delete-keys");
 
     private final DataSource dataSource;
     private final Duration outboxRetention;
@@ -62,11 +50,11 @@ public class Retention {
     }
 
     /** Batches until one comes back short or the per-run bound is reached. */
-    private int purge(String sql, Duration age) throws SQLException {
+    private int purge(SqlStatement sql, Duration age) throws SQLException {
         int total = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = sql.prepare(c)) {
             for (int batch = 0; batch < maxBatchesPerRun; batch++) {
-                Jdbc.setParams(s, age.toSeconds(), batchSize);
+                sql.bind(s, age.toSeconds(), batchSize);
                 int deleted = s.executeUpdate();
                 total += deleted;
                 if (deleted < batchSize) {

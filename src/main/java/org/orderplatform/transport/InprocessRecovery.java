@@ -1,7 +1,7 @@
 package org.orderplatform.transport;
 
 import org.orderplatform.domain.OrderEvent;
-import org.orderplatform.infra.Jdbc;
+import org.orderplatform.infra.SqlStatement;
 import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,38 +27,9 @@ import java.util.UUID;
 public class InprocessRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(InprocessRecovery.class);
 
-    /** The lost attempt counts, as in stale-lock recovery: PENDING while attempts are left, else FAILED + DLQ. */
-    private static final String RELEASE_ORPHANS = """
-            WITH released AS (
-                UPDATE orders
-                   SET status = 'PENDING', failure_reason = 'worker stopped during processing', locked_by = NULL,
-                       locked_at = NULL, updated_at = now()
-                 WHERE status = 'PROCESSING' AND locked_by IS DISTINCT FROM ? AND retry_count < ?
-                RETURNING id, retry_count, failure_reason
-            ), failed AS (
-                UPDATE orders
-                   SET status = 'FAILED', failure_reason = 'worker stopped during the last attempt', locked_by = NULL,
-                       locked_at = NULL, updated_at = now()
-                 WHERE status = 'PROCESSING' AND locked_by IS DISTINCT FROM ? AND retry_count >= ?
-                RETURNING id, retry_count, correlation_id, failure_reason
-            ), entry AS (
-                INSERT INTO dlq (order_id, reason, retry_count, correlation_id)
-                SELECT id, failure_reason, retry_count, correlation_id FROM failed
-                ON CONFLICT (order_id) DO NOTHING
-            ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
-                SELECT id, 'PROCESSING', 'PENDING', retry_count, 'inprocess-recovery', failure_reason FROM released
-                UNION ALL
-                SELECT id, 'PROCESSING', 'FAILED', retry_count, 'inprocess-recovery', failure_reason FROM failed
-            )
-            SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM failed)""";
-
-    private static final String DUE = """
-            SELECT DISTINCT ON (o.id) e.id, e.event_type, o.id, o.correlation_id, e.traceparent
-              FROM orders o JOIN outbox e ON e.order_id = o.id AND e.status <> 'DONE'
-             WHERE o.status = 'PENDING' AND e.next_attempt_at <= now() - make_interval(secs => ?)
-             ORDER BY o.id, e.id DESC
-             LIMIT ?""";
+    // the statements, one file each in src/main/resources/sql/ (see SqlStatement)
+    private static final SqlStatement RELEASE_ORPHANS = SqlStatement.load("inprocess-release-orphans");
+    private static final SqlStatement DUE = SqlStatement.load("inprocess-due-events");
 
     private final DataSource dataSource;
     private final String workerId;
@@ -83,8 +54,8 @@ public class InprocessRecovery {
         boolean firstRun = !started;
         try (Connection c = dataSource.getConnection()) {
             if (firstRun) {
-                try (PreparedStatement s = c.prepareStatement(RELEASE_ORPHANS)) {
-                    Jdbc.setParams(s, workerId, maxAttempts, workerId, maxAttempts);
+                try (PreparedStatement s = RELEASE_ORPHANS.prepare(c)) {
+                    RELEASE_ORPHANS.bind(s, workerId, maxAttempts);
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();
                         int released = rs.getInt(1);
@@ -100,8 +71,8 @@ public class InprocessRecovery {
                 }
             }
             List<OrderEvent> events = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(DUE)) {
-                Jdbc.setParams(s, firstRun ? 0 : lockTimeout.toSeconds(), limit);
+            try (PreparedStatement s = DUE.prepare(c)) {
+                DUE.bind(s, firstRun ? 0 : lockTimeout.toSeconds(), limit);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         events.add(new OrderEvent(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4),

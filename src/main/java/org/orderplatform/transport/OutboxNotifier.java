@@ -1,9 +1,11 @@
 package org.orderplatform.transport;
 
+import org.orderplatform.infra.SqlStatement;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * The intake side of the outbox wake-up: tells worker processes that committed events wait, with a
@@ -13,13 +15,8 @@ import java.sql.Statement;
  * a few hundred notifications per second at most.
  */
 public class OutboxNotifier {
-    /**
-     * One statement in its own transaction. A NOTIFY gets a transaction id, so its commit would wait for
-     * a WAL flush; nothing durable is written, so that commit is made asynchronous. A notification lost
-     * in a crash only means the worker's next poll finds the events.
-     */
-    private static final String NOTIFY =
-            "SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + OutboxListener.CHANNEL + "', '')";
+    /** One statement in a transaction of its own, committed asynchronously (see the file). */
+    private static final SqlStatement NOTIFY = SqlStatement.load("notify-workers");
 
     private final DataSource dataSource;
 
@@ -28,8 +25,9 @@ public class OutboxNotifier {
     }
 
     public void notifyWorkers() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(NOTIFY);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = NOTIFY.prepare(c)) {
+            NOTIFY.bind(s, OutboxListener.CHANNEL);
+            s.execute();
         }
     }
 }

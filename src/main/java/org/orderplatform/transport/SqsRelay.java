@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.infra.Jdbc;
+import org.orderplatform.infra.SqlStatement;
 import org.orderplatform.observability.OrderMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,49 +37,11 @@ public class SqsRelay {
     private static final int SQS_BATCH_LIMIT = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SqsRelay.class);
 
-    private static final String CLAIM = """
-            WITH ready AS (
-                SELECT id FROM outbox
-                 WHERE status = 'PENDING' AND next_attempt_at <= now()
-                 ORDER BY next_attempt_at, id
-                 LIMIT ?
-                 FOR UPDATE SKIP LOCKED)
-            UPDATE outbox e SET status = 'LOCKED', locked_by = ?, locked_at = now()
-              FROM ready WHERE e.id = ready.id
-            RETURNING e.id, e.event_type, e.order_id, e.correlation_id, e.traceparent""";
-
-    private static final String MARK_RELAYED = """
-            UPDATE outbox SET status = 'DONE', done_at = now()
-             WHERE id = ANY(?) AND status = 'LOCKED' AND locked_by = ?""";
-
-    private static final String RELEASE = """
-            UPDATE outbox SET status = 'PENDING', locked_by = NULL, locked_at = NULL
-             WHERE id = ANY(?) AND status = 'LOCKED' AND locked_by = ?""";
-
-    /**
-     * Orders the queue should have delivered long ago: PENDING, untouched for the redrive delay, with no
-     * event waiting in the outbox and none relayed within that delay. Their message is gone (an SQS that
-     * lost its messages, like the in-memory embedded ElasticMQ when its process dies, or a message purged
-     * or moved to the redrive DLQ). A new OrderRedriven event sends them again, in the trace of the order's last
-     * event while that row is kept (orders.outbox.retention); should the old message
-     * still turn up, the worker's guarded start makes the copy harmless.
-     */
-    private static final String REDRIVE = """
-            WITH stranded AS (
-                SELECT o.id, o.correlation_id FROM orders o
-                 WHERE o.status = 'PENDING' AND o.updated_at < now() - make_interval(secs => ?)
-                   AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.order_id = o.id
-                                     AND (e.status <> 'DONE' OR e.done_at > now() - make_interval(secs => ?)))
-                 ORDER BY o.updated_at
-                 LIMIT ?
-                 FOR UPDATE OF o SKIP LOCKED)
-            INSERT INTO outbox (order_id, event_type, payload, correlation_id, traceparent)
-            SELECT id, 'OrderRedriven',
-                   jsonb_build_object('type', 'OrderRedriven', 'orderId', id, 'correlationId', correlation_id),
-                   correlation_id,
-                   (SELECT e.traceparent FROM outbox e WHERE e.order_id = stranded.id ORDER BY e.id DESC LIMIT 1)
-              FROM stranded
-            RETURNING id""";
+    // the statements, one file each in src/main/resources/sql/ (see SqlStatement)
+    private static final SqlStatement CLAIM = SqlStatement.load("relay-claim");
+    private static final SqlStatement MARK_RELAYED = SqlStatement.load("relay-mark-sent");
+    private static final SqlStatement RELEASE = SqlStatement.load("relay-release");
+    private static final SqlStatement REDRIVE = SqlStatement.load("relay-redrive-stranded");
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
@@ -97,10 +60,10 @@ public class SqsRelay {
         this.redriveAfterSeconds = redriveAfterSeconds;
     }
 
-    /** Writes a new outbox event for up to {@code limit} stranded orders (see REDRIVE); returns how many. */
+    /** Writes a new outbox event for up to {@code limit} stranded orders (see sql/relay-redrive-stranded.sql); returns how many. */
     public int redriveStranded(int limit) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REDRIVE)) {
-            Jdbc.setParams(s, redriveAfterSeconds, redriveAfterSeconds, limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = REDRIVE.prepare(c)) {
+            REDRIVE.bind(s, redriveAfterSeconds, limit);
             int count = 0;
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -117,8 +80,8 @@ public class SqsRelay {
 
     /** Claims up to {@code limit} events for relaying. */
     public List<OrderEvent> claim(int limit) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
-            Jdbc.setParams(s, limit, relayId);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = CLAIM.prepare(c)) {
+            CLAIM.bind(s, limit, relayId);
             List<OrderEvent> events = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -181,12 +144,12 @@ public class SqsRelay {
         }
     }
 
-    private void update(Connection c, String sql, List<Long> ids) throws SQLException {
+    private void update(Connection c, SqlStatement sql, List<Long> ids) throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            Jdbc.setParams(s, Jdbc.bigintArray(c, ids), relayId);
+        try (PreparedStatement s = sql.prepare(c)) {
+            sql.bind(s, Jdbc.bigintArray(c, ids), relayId);
             s.executeUpdate();
         }
     }

@@ -3,6 +3,7 @@ package org.orderplatform.worker;
 import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.domain.OrderStatus;
 import org.orderplatform.infra.Jdbc;
+import org.orderplatform.infra.SqlStatement;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -21,159 +22,22 @@ import java.util.UUID;
  * The worker's side of the database: claim, finish and recover. Each method is one short statement (a
  * CTE), committed on its own; processing happens between them, outside any transaction.
  * <p>
- * Guarantees: every transition names its expected status ({@link org.orderplatform.domain.OrderTransition}),
- * and every finishing update also names this worker and the attempt number. A worker that lost its lease
+ * Guarantees: every transition names its expected status (the statements are the state machine, see
+ * docs/architecture.md "SQL and the state machine"), and every finishing update also names this worker and the attempt number. A worker that lost its lease
  * (it stalled and {@link #recoverStale} handed the order to another) finishes nothing: its update matches
  * no row. A duplicate event finds the order in another state and starts nothing.
  */
 public class WorkStore {
 
-    /** Claims ready outbox events (SKIP LOCKED, served by outbox_ready_idx) and starts their orders. */
-    private static final String CLAIM_OUTBOX = """
-            WITH ready AS (
-                SELECT id FROM outbox
-                 WHERE status = 'PENDING' AND next_attempt_at <= now()
-                 ORDER BY next_attempt_at, id
-                 LIMIT ?
-                 FOR UPDATE SKIP LOCKED
-            ), claimed AS (
-                UPDATE outbox e SET status = 'LOCKED', locked_by = ?, locked_at = now()
-                  FROM ready WHERE e.id = ready.id
-                RETURNING e.id, e.event_type, e.order_id, e.correlation_id, e.traceparent
-            ), started AS (
-                UPDATE orders o
-                   SET status = 'PROCESSING', retry_count = o.retry_count + 1,
-                       locked_by = ?, locked_at = now(), updated_at = now()
-                  FROM claimed
-                 WHERE o.id = claimed.order_id AND o.status = 'PENDING'
-                RETURNING o.id, o.retry_count
-            )
-            SELECT c.id, c.event_type, c.order_id, c.correlation_id, s.retry_count, c.traceparent
-              FROM claimed c LEFT JOIN started s ON s.id = c.order_id
-             ORDER BY c.id""";
-
-    /** Outbox events whose order was no longer PENDING (a duplicate or late event): nothing to do. */
-    private static final String DISCARD_EVENTS = """
-            UPDATE outbox SET status = 'DONE', done_at = now()
-             WHERE id = ANY(?) AND status = 'LOCKED' AND locked_by = ?""";
-
-    /**
-     * Starts one order delivered by a message (sqs, inprocess). A PROCESSING order whose lease expired is
-     * taken over while attempts are left: its worker died and its message came back. A lease that expired
-     * on the last attempt is not taken over (that would be one attempt more than orders.retry.max-attempts):
-     * stale-lock recovery fails the order with a DLQ entry.
-     */
-    private static final String START = """
-            UPDATE orders
-               SET status = 'PROCESSING', retry_count = retry_count + 1,
-                   locked_by = ?, locked_at = now(), updated_at = now()
-             WHERE id = ?
-               AND (status = 'PENDING'
-                    OR (status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?) AND retry_count < ?))
-            RETURNING retry_count""";
-
-    private static final String STATUS = "SELECT status FROM orders WHERE id = ?";
-
-    /** Completes a batch: one statement for the orders, their events and the audit rows. */
-    private static final String COMPLETE = """
-            WITH work AS (
-                SELECT * FROM unnest(?::uuid[], ?::int[], ?::bigint[]) AS w(order_id, attempt, event_id)
-            ), done AS (
-                UPDATE orders o
-                   SET status = 'PROCESSED', failure_reason = NULL, locked_by = NULL, locked_at = NULL,
-                       updated_at = now()
-                  FROM work
-                 WHERE o.id = work.order_id AND o.status = 'PROCESSING'
-                   AND o.locked_by = ? AND o.retry_count = work.attempt
-                RETURNING o.id, o.retry_count, o.created_at
-            ), events AS (
-                UPDATE outbox e SET status = 'DONE', done_at = now()
-                  FROM work JOIN done ON done.id = work.order_id
-                 WHERE e.id = work.event_id AND e.status <> 'DONE'
-            ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id)
-                SELECT id, 'PROCESSING', 'PROCESSED', retry_count, ? FROM done
-            )
-            SELECT id, extract(epoch FROM now() - created_at) FROM done""";
-
-    /**
-     * A failed attempt with attempts left: the order goes back to PENDING and, where this worker holds
-     * its outbox event (or nobody does, inprocess), the event waits until the backoff has passed.
-     */
-    private static final String RETRY = """
-            WITH back AS (
-                UPDATE orders
-                   SET status = 'PENDING', failure_reason = ?, locked_by = NULL, locked_at = NULL, updated_at = now()
-                 WHERE id = ? AND status = 'PROCESSING' AND locked_by = ? AND retry_count = ?
-                RETURNING id, retry_count, failure_reason
-            ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
-                SELECT id, 'PROCESSING', 'PENDING', retry_count, ?, failure_reason FROM back
-            ), event AS (
-                UPDATE outbox
-                   SET status = 'PENDING', next_attempt_at = now() + make_interval(secs => ?),
-                       locked_by = NULL, locked_at = NULL
-                 WHERE id = ? AND status <> 'DONE' AND (locked_by IS NULL OR locked_by = ?)
-                   AND EXISTS (SELECT 1 FROM back)
-            )
-            SELECT count(*) FROM back""";
-
-    /** Attempts exhausted: FAILED, the DLQ entry and the event's end, in one statement. */
-    private static final String DEAD_LETTER = """
-            WITH failed AS (
-                UPDATE orders
-                   SET status = 'FAILED', failure_reason = ?, locked_by = NULL, locked_at = NULL, updated_at = now()
-                 WHERE id = ? AND status = 'PROCESSING' AND locked_by = ? AND retry_count = ?
-                RETURNING id, retry_count, correlation_id, created_at, failure_reason
-            ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
-                SELECT id, 'PROCESSING', 'FAILED', retry_count, ?, failure_reason FROM failed
-            ), entry AS (
-                INSERT INTO dlq (order_id, reason, retry_count, correlation_id)
-                SELECT id, ?, retry_count, correlation_id FROM failed
-                ON CONFLICT (order_id) DO UPDATE
-                   SET reason = EXCLUDED.reason, retry_count = EXCLUDED.retry_count,
-                       correlation_id = EXCLUDED.correlation_id, failed_at = now()
-            ), event AS (
-                UPDATE outbox SET status = 'DONE', done_at = now()
-                 WHERE id = ? AND status <> 'DONE' AND (locked_by IS NULL OR locked_by = ?)
-                   AND EXISTS (SELECT 1 FROM failed)
-            )
-            SELECT extract(epoch FROM now() - created_at) FROM failed""";
-
-    /**
-     * Stale-lock recovery after a worker or relay crash. Events locked too long return to PENDING; orders
-     * whose lease expired count the lost attempt: back to PENDING while attempts are left, else FAILED
-     * with a DLQ entry.
-     */
-    private static final String RECOVER_STALE = """
-            WITH events AS (
-                UPDATE outbox SET status = 'PENDING', locked_by = NULL, locked_at = NULL, next_attempt_at = now()
-                 WHERE status = 'LOCKED' AND locked_at < now() - make_interval(secs => ?)
-                RETURNING id
-            ), retried AS (
-                UPDATE orders
-                   SET status = 'PENDING', failure_reason = 'worker lease expired', locked_by = NULL,
-                       locked_at = NULL, updated_at = now()
-                 WHERE status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?) AND retry_count < ?
-                RETURNING id, retry_count, failure_reason
-            ), failed AS (
-                UPDATE orders
-                   SET status = 'FAILED', failure_reason = 'worker lease expired on the last attempt',
-                       locked_by = NULL, locked_at = NULL, updated_at = now()
-                 WHERE status = 'PROCESSING' AND locked_at < now() - make_interval(secs => ?) AND retry_count >= ?
-                RETURNING id, retry_count, correlation_id, failure_reason
-            ), entry AS (
-                INSERT INTO dlq (order_id, reason, retry_count, correlation_id)
-                SELECT id, failure_reason, retry_count, correlation_id FROM failed
-                ON CONFLICT (order_id) DO NOTHING
-            ), history AS (
-                INSERT INTO order_transitions (order_id, from_status, to_status, attempt, worker_id, reason)
-                SELECT id, 'PROCESSING', 'PENDING', retry_count, 'stale-lock-recovery', failure_reason FROM retried
-                UNION ALL
-                SELECT id, 'PROCESSING', 'FAILED', retry_count, 'stale-lock-recovery', failure_reason FROM failed
-            )
-            SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM retried), (SELECT count(*) FROM failed)""";
+    // the statements, one file each in src/main/resources/sql/ (see SqlStatement); each names its transition
+    private static final SqlStatement CLAIM_OUTBOX = SqlStatement.load("claim-outbox");
+    private static final SqlStatement DISCARD_EVENTS = SqlStatement.load("discard-events");
+    private static final SqlStatement START = SqlStatement.load("start-order");
+    private static final SqlStatement STATUS = SqlStatement.load("order-status");
+    private static final SqlStatement COMPLETE = SqlStatement.load("complete-orders");
+    private static final SqlStatement RETRY = SqlStatement.load("retry-order");
+    private static final SqlStatement DEAD_LETTER = SqlStatement.load("dead-letter-order");
+    private static final SqlStatement RECOVER_STALE = SqlStatement.load("recover-stale-locks");
 
     private final DataSource dataSource;
     private final String workerId;
@@ -192,8 +56,8 @@ public class WorkStore {
         List<WorkItem> work = new ArrayList<>();
         List<Long> discarded = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement(CLAIM_OUTBOX)) {
-                Jdbc.setParams(s, limit, workerId, workerId);
+            try (PreparedStatement s = CLAIM_OUTBOX.prepare(c)) {
+                CLAIM_OUTBOX.bind(s, limit, workerId);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         int attempt = rs.getInt(5);
@@ -207,8 +71,8 @@ public class WorkStore {
                 }
             }
             if (!discarded.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement(DISCARD_EVENTS)) {
-                    Jdbc.setParams(s, Jdbc.bigintArray(c, discarded), workerId);
+                try (PreparedStatement s = DISCARD_EVENTS.prepare(c)) {
+                    DISCARD_EVENTS.bind(s, Jdbc.bigintArray(c, discarded), workerId);
                     s.executeUpdate();
                 }
             }
@@ -225,8 +89,8 @@ public class WorkStore {
      */
     public Optional<WorkItem> start(OrderEvent event, Duration leaseTimeout, int maxAttempts) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement(START)) {
-                Jdbc.setParams(s, workerId, event.orderId(), leaseTimeout.toSeconds(), maxAttempts);
+            try (PreparedStatement s = START.prepare(c)) {
+                START.bind(s, workerId, event.orderId(), leaseTimeout.toSeconds(), maxAttempts);
                 try (ResultSet rs = s.executeQuery()) {
                     if (rs.next()) {
                         return Optional.of(new WorkItem(event.eventId(), event.orderId(), event.correlationId(), rs.getInt(1),
@@ -234,8 +98,8 @@ public class WorkStore {
                     }
                 }
             }
-            try (PreparedStatement s = c.prepareStatement(STATUS)) {
-                s.setObject(1, event.orderId());
+            try (PreparedStatement s = STATUS.prepare(c)) {
+                STATUS.bind(s, event.orderId());
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         throw new UnknownOrderException(event.orderId());
@@ -248,8 +112,8 @@ public class WorkStore {
 
     /** The current status of an order, if it exists. */
     public Optional<OrderStatus> status(UUID orderId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(STATUS)) {
-            s.setObject(1, orderId);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = STATUS.prepare(c)) {
+            STATUS.bind(s, orderId);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(OrderStatus.valueOf(rs.getString(1))) : Optional.empty();
             }
@@ -264,12 +128,12 @@ public class WorkStore {
         if (items.isEmpty()) {
             return Map.of();
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(COMPLETE)) {
-            Jdbc.setParams(s,
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = COMPLETE.prepare(c)) {
+            COMPLETE.bind(s,
                     Jdbc.uuidArray(c, items.stream().map(WorkItem::orderId).toList()),
                     Jdbc.intArray(c, items.stream().map(WorkItem::attempt).toList()),
                     Jdbc.bigintArray(c, items.stream().map(WorkItem::eventId).toList()),
-                    workerId, workerId);
+                    workerId);
             Map<UUID, Double> done = new HashMap<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -283,8 +147,7 @@ public class WorkStore {
     /** Schedules the next attempt after {@code delay}; false when this worker no longer holds the order. */
     public boolean retry(WorkItem item, Duration delay, String reason) throws SQLException {
         double seconds = delay.toMillis() / 1000.0;
-        return singleCount(RETRY, reason, item.orderId(), workerId, item.attempt(), workerId,
-                seconds, item.eventId(), workerId) == 1;
+        return singleCount(RETRY, reason, item.orderId(), workerId, item.attempt(), seconds, item.eventId()) == 1;
     }
 
     /**
@@ -292,8 +155,8 @@ public class WorkStore {
      * when this worker no longer holds the order.
      */
     public Optional<Double> deadLetter(WorkItem item, String reason) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DEAD_LETTER)) {
-            Jdbc.setParams(s, reason, item.orderId(), workerId, item.attempt(), workerId, reason, item.eventId(), workerId);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = DEAD_LETTER.prepare(c)) {
+            DEAD_LETTER.bind(s, reason, item.orderId(), workerId, item.attempt(), item.eventId());
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getDouble(1)) : Optional.empty();
             }
@@ -303,8 +166,8 @@ public class WorkStore {
     /** Returns stale locks and leases; the counts are events released, orders retried, orders failed. */
     public int[] recoverStale(Duration lockTimeout, int maxAttempts) throws SQLException {
         long secs = lockTimeout.toSeconds();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RECOVER_STALE)) {
-            Jdbc.setParams(s, secs, secs, maxAttempts, secs, maxAttempts);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = RECOVER_STALE.prepare(c)) {
+            RECOVER_STALE.bind(s, secs, maxAttempts);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)};
@@ -312,9 +175,9 @@ public class WorkStore {
         }
     }
 
-    private long singleCount(String sql, Object... params) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            Jdbc.setParams(s, params);
+    private long singleCount(SqlStatement sql, Object... params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = sql.prepare(c)) {
+            sql.bind(s, params);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -1,0 +1,6 @@
+-- The orders of one correlation id in one status.
+-- The same columns as every orders read (OrderStore.queryOrders maps them).
+SELECT id, status, customer_id, currency, items::text AS items, total, retry_count, failure_reason,
+       correlation_id, created_at, updated_at
+  FROM orders WHERE correlation_id = :correlation_id AND status = :status
+ ORDER BY created_at DESC, id DESC LIMIT :limit;
