@@ -74,6 +74,29 @@ public class WorkStore {
 
     private static final String STATUS = "SELECT status FROM orders WHERE id = ?";
 
+    /**
+     * Starts the orders a batch of messages names (sqs), with the guard of {@link #START}, in one statement.
+     * One row per message, in order: the attempt started (null when none), and the order's status before
+     * (null when no such order exists: a poison message). Two messages naming the same order start it once,
+     * and both rows show that attempt: the caller keeps the first.
+     */
+    private static final String START_ALL = """
+            WITH messages AS (
+                SELECT * FROM unnest(?::uuid[]) WITH ORDINALITY AS m(order_id, n)
+            ), started AS (
+                UPDATE orders o
+                   SET status = 'PROCESSING', retry_count = o.retry_count + 1,
+                       locked_by = ?, locked_at = now(), updated_at = now()
+                 WHERE o.id IN (SELECT order_id FROM messages)
+                   AND (o.status = 'PENDING'
+                        OR (o.status = 'PROCESSING' AND o.locked_at < now() - make_interval(secs => ?)
+                            AND o.retry_count < ?))
+                RETURNING o.id, o.retry_count
+            )
+            SELECT m.n, s.retry_count, o.status
+              FROM messages m LEFT JOIN started s ON s.id = m.order_id LEFT JOIN orders o ON o.id = m.order_id
+             ORDER BY m.n""";
+
     /** Completes a batch: one statement for the orders, their events and the audit rows. */
     private static final String COMPLETE = """
             WITH work AS (
@@ -244,6 +267,43 @@ public class WorkStore {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * What {@link #startAll} found for one message: the attempt it started ({@code item}, null when none), else
+     * the order's status ({@code status}: PROCESSED or FAILED for a duplicate, PENDING or PROCESSING when another
+     * worker holds it; null with no item when the order does not exist).
+     */
+    public record Start(OrderEvent event, WorkItem item, OrderStatus status) {
+        public boolean unknownOrder() {
+            return item == null && status == null;
+        }
+    }
+
+    /**
+     * Message transports, a batch at a time: starts the orders the events name, in one statement (see
+     * {@link #start} for the guard). One {@link Start} per event, in order.
+     */
+    public List<Start> startAll(List<OrderEvent> events, Duration leaseTimeout, int maxAttempts) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<Start> starts = new ArrayList<>(events.size());
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(START_ALL)) {
+            Jdbc.setParams(s, Jdbc.uuidArray(c, events.stream().map(OrderEvent::orderId).toList()), workerId,
+                    leaseTimeout.toSeconds(), maxAttempts);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    OrderEvent event = events.get(rs.getInt(1) - 1);
+                    int attempt = rs.getInt(2);
+                    WorkItem item = rs.wasNull() ? null : new WorkItem(event.eventId(), event.orderId(),
+                            event.correlationId(), attempt, event.traceparent());
+                    String status = rs.getString(3);
+                    starts.add(new Start(event, item, status == null ? null : OrderStatus.valueOf(status)));
+                }
+            }
+        }
+        return starts;
     }
 
     /** The current status of an order, if it exists. */

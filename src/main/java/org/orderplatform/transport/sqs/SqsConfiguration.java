@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
+import org.apache.camel.processor.aggregate.GroupedMessageAggregationStrategy;
 import org.apache.camel.spi.Registry;
 import org.orderplatform.domain.RetryPolicy;
 import org.orderplatform.infra.AwsAccess;
@@ -17,7 +18,6 @@ import org.orderplatform.observability.OrderMetrics;
 import org.orderplatform.observability.SqsHealthCheck;
 import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
-import org.orderplatform.worker.WorkStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -85,7 +85,9 @@ public final class SqsConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("workerId", String.class), queues.queueUrl(), metrics,
                 redrive.redriveAfterSeconds()));
         SqsAcknowledgement acknowledgement = new SqsAcknowledgement(queues.client(), queues.queueUrl(),
-                registry.lookupByNameAndType("workStore", WorkStore.class), metrics);
+                registry.lookupByNameAndType("jsonMapper", ObjectMapper.class), metrics);
+        // the sqs worker gathers the messages of one receive into one exchange (routes/sqs/worker)
+        registry.bind("sqsReceivedMessages", new GroupedMessageAggregationStrategy());
         registry.bind("sqsAcknowledgement", acknowledgement);
         // added after the client's closer, so stopped before it: the last deletes go out on the way down
         context.addService(acknowledgement, true, true);
