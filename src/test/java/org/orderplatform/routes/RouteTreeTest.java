@@ -3,6 +3,7 @@ package org.orderplatform.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.processor.aggregate.GroupedMessageAggregationStrategy;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
@@ -111,6 +112,7 @@ class RouteTreeTest {
             }
             ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "route-tree-test", 1);
             context.getRegistry().bind("workerPool", pool);
+            context.getRegistry().bind("sqsConsumerThread", new SynchronousExecutorService());
             // the aws2-sqs endpoints need a client to be created; it is never called
             SqsClient sqs = SqsClient.builder().region(Region.EU_WEST_1).credentialsProvider(AnonymousCredentialsProvider.create())
                     .endpointOverride(URI.create("http://127.0.0.1:9")).build();
