@@ -103,8 +103,8 @@ public final class OrderMetrics {
         sqsDeleted.increment(messages);
     }
 
-    public void sqsDelayed() {
-        sqsDelayed.increment();
+    public void sqsDelayed(int messages) {
+        sqsDelayed.increment(messages);
     }
 
     public void processingTook(long nanos) {

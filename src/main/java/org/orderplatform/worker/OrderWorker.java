@@ -15,6 +15,7 @@ import org.slf4j.MDC;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +67,14 @@ public class OrderWorker {
     }
 
     /**
+     * Message transports, a batch at a time: starts the attempts the events ask for, in one statement; one
+     * {@link WorkStore.Start} per event, in order (see {@link #start} for what starts nothing).
+     */
+    public List<WorkStore.Start> startAll(List<OrderEvent> events) throws SQLException {
+        return store.startAll(events, leaseTimeout, retryPolicy.maxAttempts());
+    }
+
+    /**
      * sqs transport: the event of a message with the trace context its {@code traceparent} attribute carried
      * (the body has none, see {@link OrderEvent}).
      */
@@ -99,10 +108,14 @@ public class OrderWorker {
         }
     }
 
-    /** Completes successful attempts in one statement (a whole batch on the outbox transport). */
-    public void complete(List<WorkItem> items) throws SQLException {
+    /**
+     * Completes successful attempts in one statement (a whole batch on the outbox and sqs transports); returns
+     * those completed, without the ones whose lease this worker lost.
+     */
+    public List<WorkItem> complete(List<WorkItem> items) throws SQLException {
         long started = tracing.now();
         Map<UUID, Double> done = store.complete(items);
+        List<WorkItem> completed = new ArrayList<>(done.size());
         for (WorkItem item : items) {
             try (var mdc = Mdc.of(item)) {
                 Double endToEnd = done.get(item.orderId());
@@ -111,6 +124,7 @@ public class OrderWorker {
                             endToEnd != null ? OrderStatus.PROCESSED.name() : "lease_lost", null);
                 }
                 if (endToEnd != null) {
+                    completed.add(item);
                     metrics.processed(endToEnd);
                     TRANSITIONS.info("order {} attempt {}: {}", item.orderId(), item.attempt(), OrderStatus.PROCESSED);
                 } else {
@@ -119,6 +133,7 @@ public class OrderWorker {
                 }
             }
         }
+        return completed;
     }
 
     /** Completes one successful attempt. */

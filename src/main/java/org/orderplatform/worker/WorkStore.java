@@ -33,6 +33,7 @@ public class WorkStore {
     private static final SqlStatement CLAIM_OUTBOX = SqlStatement.load("claim-outbox");
     private static final SqlStatement DISCARD_EVENTS = SqlStatement.load("discard-events");
     private static final SqlStatement START = SqlStatement.load("start-order");
+    private static final SqlStatement START_ALL = SqlStatement.load("start-orders");
     private static final SqlStatement STATUS = SqlStatement.load("order-status");
     private static final SqlStatement COMPLETE = SqlStatement.load("complete-orders");
     private static final SqlStatement RETRY = SqlStatement.load("retry-order");
@@ -108,6 +109,43 @@ public class WorkStore {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * What {@link #startAll} found for one message: the attempt it started ({@code item}, null when none), else
+     * the order's status ({@code status}: PROCESSED or FAILED for a duplicate, PENDING or PROCESSING when another
+     * worker holds it; null with no item when the order does not exist).
+     */
+    public record Start(OrderEvent event, WorkItem item, OrderStatus status) {
+        public boolean unknownOrder() {
+            return item == null && status == null;
+        }
+    }
+
+    /**
+     * Message transports, a batch at a time: starts the orders the events name, in one statement (see
+     * {@link #start} for the guard). One {@link Start} per event, in order.
+     */
+    public List<Start> startAll(List<OrderEvent> events, Duration leaseTimeout, int maxAttempts) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<Start> starts = new ArrayList<>(events.size());
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = START_ALL.prepare(c)) {
+            START_ALL.bind(s, Jdbc.uuidArray(c, events.stream().map(OrderEvent::orderId).toList()), workerId,
+                    leaseTimeout.toSeconds(), maxAttempts);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    OrderEvent event = events.get(rs.getInt(1) - 1);
+                    int attempt = rs.getInt(2);
+                    WorkItem item = rs.wasNull() ? null : new WorkItem(event.eventId(), event.orderId(),
+                            event.correlationId(), attempt, event.traceparent());
+                    String status = rs.getString(3);
+                    starts.add(new Start(event, item, status == null ? null : OrderStatus.valueOf(status)));
+                }
+            }
+        }
+        return starts;
     }
 
     /** The current status of an order, if it exists. */

@@ -66,6 +66,8 @@ class StateMachineTest {
             new Case("claim-outbox", "", PENDING, PROCESSING, false, (e, o) -> work.claimOutbox(10)),
             new Case("start-order", "", PENDING, PROCESSING, false,
                     (e, o) -> work.start(new OrderEvent(e, "OrderCreated", o, "corr"), Duration.ofSeconds(60), 3)),
+            new Case("start-orders", "", PENDING, PROCESSING, false,
+                    (e, o) -> work.startAll(List.of(new OrderEvent(e, "OrderCreated", o, "corr")), Duration.ofSeconds(60), 3)),
             new Case("complete-orders", "", PROCESSING, PROCESSED, true, (e, o) -> work.complete(List.of(item(e, o)))),
             new Case("retry-order", "", PROCESSING, PENDING, true,
                     (e, o) -> work.retry(item(e, o), Duration.ofSeconds(1), "boom")),

@@ -51,7 +51,7 @@ class CloudWatchMetricsTest {
         metrics.relayed(2, 1);
         metrics.sqsReceived();
         metrics.sqsDeleted(3);
-        metrics.sqsDelayed();
+        metrics.sqsDelayed(1);
         metrics.processingTook(Duration.ofMillis(250).toNanos());
         metrics.backlog(4, 5, 6000, 7);
         registry.close();

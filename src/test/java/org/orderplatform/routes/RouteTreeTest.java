@@ -2,6 +2,8 @@ package org.orderplatform.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.processor.aggregate.GroupedMessageAggregationStrategy;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
@@ -97,6 +99,7 @@ class RouteTreeTest {
         beans.put("workStore", WorkStore.class);
         beans.put("outboxNotifier", OutboxNotifier.class);
         beans.put("collectProcessed", CollectProcessed.class);
+        beans.put("sqsReceivedMessages", GroupedMessageAggregationStrategy.class);
         return beans;
     }
 
@@ -116,13 +119,14 @@ class RouteTreeTest {
             context.getRegistry().bind("checkOperator", (Processor) ((AdminAuth) unconstructed(AdminAuth.class))::check);
             ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "route-tree-test", 1);
             context.getRegistry().bind("workerPool", pool);
+            context.getRegistry().bind("sqsConsumerThread", new SynchronousExecutorService());
             // the aws2-sqs endpoints need a client to be created; it is never called
             SqsClient sqs = SqsClient.builder().region(Region.EU_WEST_1).credentialsProvider(AnonymousCredentialsProvider.create())
                     .endpointOverride(URI.create("http://127.0.0.1:9")).build();
             context.getRegistry().bind("sqsClient", sqs);
             // a Camel service, started with the routes' services: built for real (it calls nothing until a delete)
             context.getRegistry().bind("sqsAcknowledgement", new SqsAcknowledgement(sqs, "http://127.0.0.1:9/q",
-                    (WorkStore) unconstructed(WorkStore.class), (OrderMetrics) unconstructed(OrderMetrics.class)));
+                    new ObjectMapper(), (OrderMetrics) unconstructed(OrderMetrics.class)));
             // a known queue URL: the endpoints would look it up from the queue otherwise
             context.getComponent("aws2-sqs", Sqs2Component.class).getConfiguration()
                     .setQueueUrl("http://127.0.0.1:9/000000000000/orders-events");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
+import org.apache.camel.processor.aggregate.GroupedMessageAggregationStrategy;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.apache.camel.spi.Registry;
 import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.domain.RetryPolicy;
@@ -18,7 +20,6 @@ import org.orderplatform.observability.OrderMetrics;
 import org.orderplatform.observability.SqsHealthCheck;
 import org.orderplatform.transport.SqsAcknowledgement;
 import org.orderplatform.transport.SqsRelay;
-import org.orderplatform.worker.WorkStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -92,7 +93,12 @@ public final class SqsConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("workerId", String.class), queues.queueUrl(), metrics,
                 redrive.redriveAfterSeconds()));
         SqsAcknowledgement acknowledgement = new SqsAcknowledgement(queues.client(), queues.queueUrl(),
-                registry.lookupByNameAndType("workStore", WorkStore.class), metrics);
+                registry.lookupByNameAndType("jsonMapper", ObjectMapper.class), metrics);
+        // the sqs worker gathers the messages of one receive into one exchange (routes/sqs/worker) and runs that
+        // batch on the consumer thread that received it: the aggregator's default is one thread of its own for
+        // every batch, while the consumers keep receiving (and their messages' visibility keeps running out)
+        registry.bind("sqsReceivedMessages", new GroupedMessageAggregationStrategy());
+        registry.bind("sqsConsumerThread", new SynchronousExecutorService());
         registry.bind("sqsAcknowledgement", acknowledgement);
         // added after the client's closer, so stopped before it: the last deletes go out on the way down
         context.addService(acknowledgement, true, true);
