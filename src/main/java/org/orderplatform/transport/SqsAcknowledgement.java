@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the sqs worker does with the messages of one receive (up to 10, an {@link SqsBatch}) once it knows their
@@ -40,8 +42,8 @@ import java.util.UUID;
  * COMPLETE statement): a crash mid-batch deletes nothing, and what comes back finds its order either final
  * (dropped as a duplicate) or held by a lease that expires. Visibility changes go out as one
  * {@code ChangeMessageVisibilityBatch} per batch. Deletes go out as {@code DeleteMessageBatch} of up to 10: when
- * ten are waiting, or from the sqs-acknowledgements route after at most orders.sqs.delete-interval-ms, and
- * when Camel stops. A delete that never happens (a crash in between, a failed call) only brings the message
+ * ten are waiting, or at most orders.sqs.delete-interval-ms after the first of fewer was acknowledged (a one-shot
+ * flush scheduled only then: an idle worker runs nothing), and when Camel stops. A delete that never happens (a crash in between, a failed call) only brings the message
  * back: its order is final, so the worker's guarded start drops it as a duplicate and deletes it then.
  */
 public class SqsAcknowledgement extends ServiceSupport {
@@ -59,12 +61,23 @@ public class SqsAcknowledgement extends ServiceSupport {
     private final OrderMetrics metrics;
     /** Receipt handles of messages to delete, at most {@value #SQS_BATCH_LIMIT}; guarded by this. */
     private List<String> pending = new ArrayList<>(SQS_BATCH_LIMIT);
+    /** A flush of {@link #pending} is scheduled; guarded by this. */
+    private boolean flushScheduled;
+    private final ScheduledExecutorService timer;
+    private final long deleteIntervalMs;
 
-    public SqsAcknowledgement(SqsClient sqs, String queueUrl, ObjectMapper json, OrderMetrics metrics) {
+    /**
+     * @param timer            runs the flush of fewer than ten deletes, {@code deleteIntervalMs} after the first
+     *                         of them (orders.sqs.delete-interval-ms)
+     */
+    public SqsAcknowledgement(SqsClient sqs, String queueUrl, ObjectMapper json, OrderMetrics metrics,
+                              ScheduledExecutorService timer, long deleteIntervalMs) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.json = json;
         this.metrics = metrics;
+        this.timer = timer;
+        this.deleteIntervalMs = deleteIntervalMs;
     }
 
     /**
@@ -180,6 +193,7 @@ public class SqsAcknowledgement extends ServiceSupport {
     /** Messages whose order is final: delete them (with the next full batch of deletes). */
     private void done(List<String> receipts) {
         List<List<String>> full = new ArrayList<>();
+        boolean schedule = false;
         synchronized (this) {
             for (String receipt : receipts) {
                 pending.add(receipt);
@@ -188,14 +202,31 @@ public class SqsAcknowledgement extends ServiceSupport {
                     pending = new ArrayList<>(SQS_BATCH_LIMIT);
                 }
             }
+            if (!pending.isEmpty() && !flushScheduled) {
+                flushScheduled = true;
+                schedule = true;
+            }
+        }
+        if (schedule) {
+            timer.schedule(this::scheduledFlush, deleteIntervalMs, TimeUnit.MILLISECONDS);
         }
         full.forEach(this::delete);
     }
 
-    /** Deletes what is waiting (the sqs-acknowledgements route calls this every orders.sqs.delete-interval-ms). */
+    private void scheduledFlush() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            // the messages come back after the visibility timeout; their orders are final: dropped as duplicates
+            LOG.warn("Could not delete acknowledged messages ({}); they come back as duplicates", e.getMessage());
+        }
+    }
+
+    /** Deletes what is waiting: scheduled after orders.sqs.delete-interval-ms when fewer than ten wait, and on stop. */
     public void flush() {
         List<String> waiting;
         synchronized (this) {
+            flushScheduled = false;
             if (pending.isEmpty()) {
                 return;
             }

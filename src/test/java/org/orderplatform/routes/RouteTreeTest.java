@@ -126,7 +126,8 @@ class RouteTreeTest {
             context.getRegistry().bind("sqsClient", sqs);
             // a Camel service, started with the routes' services: built for real (it calls nothing until a delete)
             context.getRegistry().bind("sqsAcknowledgement", new SqsAcknowledgement(sqs, "http://127.0.0.1:9/q",
-                    new ObjectMapper(), (OrderMetrics) unconstructed(OrderMetrics.class)));
+                    new ObjectMapper(), (OrderMetrics) unconstructed(OrderMetrics.class),
+                    context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "route-tree-test-acks"), 100));
             // a known queue URL: the endpoints would look it up from the queue otherwise
             context.getComponent("aws2-sqs", Sqs2Component.class).getConfiguration()
                     .setQueueUrl("http://127.0.0.1:9/000000000000/orders-events");

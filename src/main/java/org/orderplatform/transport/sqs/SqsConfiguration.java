@@ -92,8 +92,11 @@ public final class SqsConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("jsonMapper", ObjectMapper.class),
                 registry.lookupByNameAndType("workerId", String.class), queues.queueUrl(), metrics,
                 redrive.redriveAfterSeconds()));
+        // its flush timer is a thread that exists only once a delete waits (a scheduled pool starts threads on demand)
         SqsAcknowledgement acknowledgement = new SqsAcknowledgement(queues.client(), queues.queueUrl(),
-                registry.lookupByNameAndType("jsonMapper", ObjectMapper.class), metrics);
+                registry.lookupByNameAndType("jsonMapper", ObjectMapper.class), metrics,
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "SqsAcknowledgements"),
+                settings.integer("orders.sqs.delete-interval-ms", 1, 60_000));
         // the sqs worker gathers the messages of one receive into one exchange (routes/sqs/worker) and runs that
         // batch on the consumer thread that received it: the aggregator's default is one thread of its own for
         // every batch, while the consumers keep receiving (and their messages' visibility keeps running out)
