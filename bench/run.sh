@@ -199,6 +199,12 @@ start_jvm() {
     if [[ -f "$archive" && "$archive" -nt "$JAR" ]]; then cds=("-XX:SharedArchiveFile=$archive")
     elif ! pgrep -f -- "-XX:ArchiveClassesAtExit=$archive" >/dev/null; then rm -f "$archive"; cds=("-XX:ArchiveClassesAtExit=$archive"); fi
   fi
+  # experiment (JDK 25+, with BENCH_CDS=0): BENCH_AOT=FILE, an AOT cache (JEP 483/514/515) that the intake
+  # phase's api JVM writes at its exit after its load (classes and method profiles), used by later launches
+  if [[ -n "${BENCH_AOT:-}" ]]; then
+    if [[ -f "$BENCH_AOT" ]]; then cds+=("-XX:AOTCache=$BENCH_AOT")
+    elif [[ "$name" == intake-api ]]; then cds+=("-XX:AOTCacheOutput=$BENCH_AOT"); fi
+  fi
   (cd "$OUT/run" && exec env ORDERS_TRANSITIONS_LOG_LEVEL=WARN java "@$ROOT/deploy/jvm.options" "${cds[@]}" "-Xmx$HEAP" "${jfr[@]}" \
       "-Dorders.db.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" -Dorders.db.username=postgres \
       "-Dcamel.server.port=$port" "-Dcamel.management.port=$((port + 100))" "-Dorders.sqs.embedded-port=$SQS_PORT" -Dorders.processing.delay-ms=0 -Dorders.processing.failure-probability=0.0 \
