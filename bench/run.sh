@@ -213,14 +213,16 @@ start_jvm() {
   PIDS+=("$JVM_PID")
 }
 
-# wait_ready PID PORT TIMEOUT_S : until GET /orders?limit=1 (api) or the port answers; echoes ms waited
+# wait_http PID URL TIMEOUT_S [CODE_RE [CURL_ARGS...]] : until URL answers with a status matching CODE_RE
+# (default any 2xx-4xx); echoes ms waited
 wait_http() {
-  local pid=$1 url=$2 timeout_s=$3 start code
+  local pid=$1 url=$2 timeout_s=$3 code_re=${4:-'^[234]'} start code
+  local curl_args=("${@:5}")
   start=$(now_ms)
   for _ in $(seq 1 $((timeout_s * 20))); do
     kill -0 "$pid" 2>/dev/null || { say "process $pid died, see its log"; return 1; }
-    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" || true)
-    [[ "$code" =~ ^[234] ]] && { echo $(( $(now_ms) - start )); return 0; }
+    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "${curl_args[@]}" "$url" || true)
+    [[ "$code" =~ $code_re ]] && { echo $(( $(now_ms) - start )); return 0; }
     sleep 0.05
   done
   say "no answer from $url within ${timeout_s}s"; return 1
@@ -242,16 +244,7 @@ start_plain() {
 # wait_plain PID PORT TIMEOUT_S : until POST /orders with an empty object answers 400 (the route is up and
 # answers; nothing is stored); echoes ms waited
 wait_plain() {
-  local pid=$1 port=$2 timeout_s=$3 start code
-  start=$(now_ms)
-  for _ in $(seq 1 $((timeout_s * 20))); do
-    kill -0 "$pid" 2>/dev/null || { say "process $pid died, see its log"; return 1; }
-    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' -H 'Content-Type: application/json' -d '{}' \
-        "http://127.0.0.1:$port/orders" || true)
-    [[ "$code" == 400 ]] && { echo $(( $(now_ms) - start )); return 0; }
-    sleep 0.05
-  done
-  say "no answer from the plain intake on $port within ${timeout_s}s"; return 1
+  wait_http "$1" "http://127.0.0.1:$2/orders" "$3" '^400$' -H 'Content-Type: application/json' -d '{}'
 }
 
 stop_jvm() {
