@@ -43,6 +43,7 @@ class PollSuccessTest extends PlatformTestSupport {
 
     @Override
     public boolean isUseAdviceWith() {
+        // started by the one test that asks the application
         return true;
     }
 
