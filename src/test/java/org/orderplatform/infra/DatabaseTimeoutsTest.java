@@ -3,7 +3,9 @@ package org.orderplatform.infra;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Platform;
+import org.orderplatform.support.PlatformTestSupport;
 import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.WithProperties;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,26 +18,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Every wait on PostgreSQL is bounded (issue 13, partitions): the pool's connections carry the driver's
  * socket timeout and the server-side statement timeout the properties name. PartitionFaultIT shows what
- * they are for; this shows that they reach the connections.
+ * they are for; this shows that they reach the connections, on the application booted with Camel's test support.
+ * A failed start is a set-up error in the test support: that test keeps the hand-made harness and leaves the test
+ * support's context unstarted.
  */
-class DatabaseTimeoutsTest {
+class DatabaseTimeoutsTest extends PlatformTestSupport {
+
+    @Override
+    public boolean isUseAdviceWith() {
+        // started by the test that runs the application only
+        return true;
+    }
 
     @Test
+    @WithProperties({"orders.role=api", "orders.db.socket-timeout-seconds=7", "orders.db.statement-timeout-ms=6500"})
     void the_pool_connections_carry_the_configured_timeouts() throws Exception {
-        Map<String, String> p = Platform.defaults(TestDatabase.newDatabase("timeouts"));
-        p.put("orders.role", "api");
-        p.put("orders.db.socket-timeout-seconds", "7");
-        p.put("orders.db.statement-timeout-ms", "6500");
-        try (Platform platform = Platform.start(p)) {
-            HikariDataSource pool = platform.context().getRegistry().findSingleByType(HikariDataSource.class);
-            assertThat(pool.getValidationTimeout()).isEqualTo(1000);
-            assertThat(pool.getKeepaliveTime()).isEqualTo(30_000);
-            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SHOW statement_timeout")) {
-                rs.next();
-                assertThat(rs.getString(1)).isEqualTo("6500ms");
-                assertThat(c.getNetworkTimeout()).as("the driver's socket timeout, ms").isEqualTo(7000);
-            }
+        context.start();
+        HikariDataSource pool = context.getRegistry().findSingleByType(HikariDataSource.class);
+        assertThat(pool.getValidationTimeout()).isEqualTo(1000);
+        assertThat(pool.getKeepaliveTime()).isEqualTo(30_000);
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW statement_timeout")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("6500ms");
+            assertThat(c.getNetworkTimeout()).as("the driver's socket timeout, ms").isEqualTo(7000);
         }
     }
 

@@ -11,10 +11,8 @@ import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 import org.apache.camel.Route;
 import org.apache.camel.model.Model;
-import org.orderplatform.support.Db;
 import org.orderplatform.support.LogCapture;
-import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,21 +30,35 @@ import static org.awaitility.Awaitility.await;
  * routes/common/error-handling.camel.yaml) lists only its business steps, and an outage of what it calls is still
  * reported once when it starts (WARN) and once when it ends (INFO), because {@link PollSuccess} ends the episode
  * on the first run that did not fail, and only then.
+ * <p>
+ * The first two tests run routes of their own in a bare context with the real route configurations; the last one
+ * asks the application, booted with Camel's test support (its context is started by that test only).
  */
-class PollSuccessTest {
+class PollSuccessTest extends PlatformTestSupport {
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("orders.transport", "outbox");
+    }
+
+    @Override
+    public boolean isUseAdviceWith() {
+        // started by the one test that asks the application
+        return true;
+    }
 
     @Test
     void a_polling_route_reports_an_outage_once_and_its_end_once_without_a_success_step() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        try (LogCapture log = new LogCapture(); CamelContext context = context()) {
-            context.addRoutes(new RouteBuilder() {
+        try (LogCapture log = new LogCapture(); CamelContext bare = bareContext()) {
+            bare.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from("timer:probe?period=10").routeId("probe").routeConfigurationId("poll-errors")
                             .process(e -> failWhileDown(calls.incrementAndGet() <= 3));
                 }
             });
-            context.start();
+            bare.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> !log.mentioning("polling again").isEmpty());
             Thread.sleep(200); // later successful runs must not report anything
             assertThat(warnings(log)).as("one WARN when the outage starts").hasSize(1);
@@ -58,8 +70,8 @@ class PollSuccessTest {
     @Test
     void a_message_route_ends_the_episode_on_its_first_message_handled_without_failure() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        try (LogCapture log = new LogCapture(); CamelContext context = context()) {
-            context.addRoutes(new RouteBuilder() {
+        try (LogCapture log = new LogCapture(); CamelContext bare = bareContext()) {
+            bare.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from("direct:message").routeId("message").routeConfigurationId("message-errors")
@@ -71,8 +83,8 @@ class PollSuccessTest {
                             });
                 }
             });
-            context.start();
-            ProducerTemplate producer = context.createProducerTemplate();
+            bare.start();
+            ProducerTemplate producer = bare.createProducerTemplate();
             producer.sendBody("direct:message", "ok"); // database down: handled by message-errors
             producer.sendBody("direct:message", "ok");
             assertThat(log.mentioning("polling again")).isEmpty();
@@ -89,26 +101,23 @@ class PollSuccessTest {
 
     @Test
     void the_application_gives_the_policy_to_exactly_the_routes_of_poll_errors_and_message_errors() {
-        Map<String, String> p = Platform.defaults(new Db(TestDatabase.newDatabase("poll_success")).url());
-        p.put("orders.transport", "outbox");
-        try (Platform app = Platform.start(p)) {
-            Model model = app.context().getCamelContextExtension().getContextPlugin(Model.class);
-            Map<String, Boolean> expected = new TreeMap<>();
-            Map<String, Boolean> actual = new TreeMap<>();
-            for (Route route : app.context().getRoutes()) {
-                String configuration = model.getRouteDefinition(route.getRouteId()).getRouteConfigurationId();
-                expected.put(route.getRouteId(), configuration != null && PollSuccess.CONFIGURATIONS.contains(configuration));
-                actual.put(route.getRouteId(), route.getRoutePolicyList().stream()
-                        .anyMatch(policy -> policy.getClass().getEnclosingClass() == PollSuccess.class));
-            }
-            assertThat(expected).as("routes of poll-errors or message-errors").containsValue(true)
-                    .containsEntry("stale-lock-recovery", true).containsEntry("outbox-drain", true);
-            assertThat(actual).as("routes with the PollSuccess policy").isEqualTo(expected);
+        context.start();
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        Map<String, Boolean> expected = new TreeMap<>();
+        Map<String, Boolean> actual = new TreeMap<>();
+        for (Route route : context.getRoutes()) {
+            String configuration = model.getRouteDefinition(route.getRouteId()).getRouteConfigurationId();
+            expected.put(route.getRouteId(), configuration != null && PollSuccess.CONFIGURATIONS.contains(configuration));
+            actual.put(route.getRouteId(), route.getRoutePolicyList().stream()
+                    .anyMatch(policy -> policy.getClass().getEnclosingClass() == PollSuccess.class));
         }
+        assertThat(expected).as("routes of poll-errors or message-errors").containsValue(true)
+                .containsEntry("stale-lock-recovery", true).containsEntry("outbox-drain", true);
+        assertThat(actual).as("routes with the PollSuccess policy").isEqualTo(expected);
     }
 
     /** A context with the real error-handling route configurations, pollFailures and its route policy. */
-    private static CamelContext context() throws Exception {
+    private static CamelContext bareContext() throws Exception {
         CamelContext context = new DefaultCamelContext();
         PollFailures pollFailures = new PollFailures(60_000, 20);
         context.getRegistry().bind("pollFailures", pollFailures);

@@ -1,44 +1,50 @@
 package org.orderplatform.observability;
 
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
-import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
-import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.Orders;
+import org.orderplatform.support.PlatformTestSupport;
+import org.orderplatform.support.WithProperties;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 
 import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * orders.metrics.cloudwatch.enabled in the running application: the order metrics go to CloudWatch as well as
  * to /observe/metrics, and the last step is published when the application stops. The CloudWatch client is a
- * recorder bound before the start (no AWS here).
+ * recorder bound before the start (no AWS here), except where the client the application builds is the point.
  */
-class CloudWatchPublishingTest {
+class CloudWatchPublishingTest extends PlatformTestSupport {
+    private static final String AWS_OUT_OF_REACH = "with_aws_out_of_reach_the_application_still_starts_and_stops";
+
+    private final RecordingCloudWatch cloudWatch = new RecordingCloudWatch();
+
+    @Override
+    protected void beans(Map<String, Object> beans) {
+        if (!testMethodName().equals(AWS_OUT_OF_REACH)) {
+            beans.put("cloudWatchClient", cloudWatch);
+        }
+    }
 
     @Test
+    // a step longer than the test: what arrives is what the stop published
+    @WithProperties({"orders.metrics.cloudwatch.enabled=true", "orders.metrics.cloudwatch.namespace=OrderPlatformTest",
+            "orders.metrics.cloudwatch.step=PT1H"})
     void the_application_publishes_its_order_metrics_on_stop_and_still_serves_them_to_prometheus() {
-        Db db = new Db(TestDatabase.newDatabase("cloudwatch_on"));
-        RecordingCloudWatch cloudWatch = new RecordingCloudWatch();
-        Map<String, String> p = Platform.defaults(db.url(),
-                "orders.metrics.cloudwatch.enabled", "true",
-                "orders.metrics.cloudwatch.namespace", "OrderPlatformTest");
-        // a step longer than the test: what arrives is what the stop published
-        p.put("orders.metrics.cloudwatch.step", "PT1H");
-        try (Platform platform = Platform.start(p, Map.of("cloudWatchClient", cloudWatch))) {
-            Http http = new Http(platform.baseUrl());
-            String id = http.createOrder();
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    "PROCESSED".equals(db.query("SELECT status FROM orders WHERE id = ?::uuid", id).get(0).get("status")));
-            String scraped = new Http(platform.managementUrl()).get("/observe/metrics").body();
-            assertThat(scraped).contains("orders_accepted_total{transport=\"outbox\"} 1.0")
-                    .contains("orders_processed_total{transport=\"outbox\"} 1.0")
-                    .contains("orders_end_to_end_seconds_bucket{transport=\"outbox\",le=\"0.005\"}");
-        }
+        NotifyBuilder attempt = whenSentAndDone("direct:process-order", 1);
+        String id = http().createOrder();
+        awaitRoute(attempt, Duration.ofSeconds(20));
+        new Orders(db).awaitStatus(id, "PROCESSED", Duration.ofSeconds(10));
+        String scraped = new Http(managementUrl()).get("/observe/metrics").body();
+        assertThat(scraped).contains("orders_accepted_total{transport=\"outbox\"} 1.0")
+                .contains("orders_processed_total{transport=\"outbox\"} 1.0")
+                .contains("orders_end_to_end_seconds_bucket{transport=\"outbox\",le=\"0.005\"}");
+        context.stop();
+
         assertThat(cloudWatch.requests()).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.namespace()).isEqualTo("OrderPlatformTest"));
         assertThat(cloudWatch.data()).extracting(MetricDatum::metricName)
@@ -55,26 +61,19 @@ class CloudWatchPublishingTest {
      * the stop.
      */
     @Test
+    @WithProperties({"orders.metrics.cloudwatch.enabled=true", "orders.sqs.region=eu-west-1"})
     void with_aws_out_of_reach_the_application_still_starts_and_stops() {
-        Db db = new Db(TestDatabase.newDatabase("cloudwatch_unreachable"));
-        Map<String, String> p = Platform.defaults(db.url(),
-                "orders.metrics.cloudwatch.enabled", "true",
-                "orders.sqs.region", "eu-west-1");
-        Platform platform = Platform.start(p);
-        new Http(platform.baseUrl()).createOrder();
+        http().createOrder();
         long started = System.nanoTime();
-        platform.close();
-        assertThat(platform.context().getStatus().isStopped()).isTrue();
+        context.stop();
+        assertThat(context.getStatus().isStopped()).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(40));
     }
 
     @Test
     void off_by_default() {
-        Db db = new Db(TestDatabase.newDatabase("cloudwatch_off"));
-        RecordingCloudWatch cloudWatch = new RecordingCloudWatch();
-        try (Platform platform = Platform.start(Platform.defaults(db.url()), Map.of("cloudWatchClient", cloudWatch))) {
-            new Http(platform.baseUrl()).createOrder();
-        }
+        http().createOrder();
+        context.stop();
         assertThat(cloudWatch.requests()).isEmpty();
     }
 }

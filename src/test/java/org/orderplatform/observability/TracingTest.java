@@ -5,13 +5,18 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.api.RequestTracing;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.LogCapture;
+import org.orderplatform.support.Orders;
 import org.orderplatform.support.Platform;
+import org.orderplatform.support.PlatformTestSupport;
 import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.WithProperties;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +32,12 @@ import static org.awaitility.Awaitility.await;
  * in-memory exporter, as two processes would export to one collector), over outbox and over sqs; on inprocess
  * with retries, dead-lettering and a reprocess. The request's traceparent header is honoured when valid and
  * ignored when not; tracing off writes no span and no trace context.
+ * <p>
+ * One application is booted with Camel's test support, its exporter bound before the start ({@link #beans}); the
+ * tests across two processes keep the hand-made harness ({@link Platform}), an api and a worker in one JVM, and
+ * leave the test support's context unstarted.
  */
-class TracingTest {
+class TracingTest extends PlatformTestSupport {
     private static final String INTAKE = "POST /orders";
     private static final String REPROCESS = "POST /dlq/{orderId}/reprocess";
     private static final String CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -41,8 +50,22 @@ class TracingTest {
         return p;
     }
 
-    private static void flush(Platform platform) {
-        platform.context().getRegistry().lookupByNameAndType("tracing", Tracing.class).flush();
+    /** The exporter of the application the test support boots. */
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+
+    @Override
+    protected void beans(Map<String, Object> beans) {
+        beans.put("tracingSpanExporter", spans);
+    }
+
+    @Override
+    public boolean isUseAdviceWith() {
+        // started by the tests of one application only
+        return true;
+    }
+
+    private static void flush(CamelContext context) {
+        context.getRegistry().lookupByNameAndType("tracing", Tracing.class).flush();
     }
 
     private static List<SpanData> ofOrder(InMemorySpanExporter exporter, String orderId) {
@@ -77,8 +100,8 @@ class TracingTest {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED' AND id = '" + id + "'") == 1);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                flush(apiProcess);
-                flush(workerProcess);
+                flush(apiProcess.context());
+                flush(workerProcess.context());
                 assertThat(ofOrder(workerSpans, id)).anyMatch(named("order processed"));
             });
 
@@ -132,55 +155,52 @@ class TracingTest {
      * the reprocess request starts a new trace, and the attempts after it are its children.
      */
     @Test
+    @WithProperties({"orders.tracing.enabled=true", "orders.transport=inprocess",
+            "orders.processing.failure-probability=1.0", "orders.retry.max-attempts=2"})
     void retries_and_dead_lettering_stay_in_the_intake_trace_and_a_reprocess_starts_its_own() {
-        Db db = new Db(TestDatabase.newDatabase("trace_retry"));
-        Map<String, String> p = traced(db, "all");
-        p.put("orders.transport", "inprocess");
-        p.put("orders.processing.failure-probability", "1.0");
-        p.put("orders.retry.max-attempts", "2");
-        InMemorySpanExporter spans = InMemorySpanExporter.create();
-        try (Platform platform = Platform.start(p, Map.of("tracingSpanExporter", spans))) {
-            Http http = new Http(platform.baseUrl());
-            String id = http.createOrder();
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> db.count("SELECT count(*) FROM dlq WHERE order_id = '" + id + "'") == 1);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                flush(platform);
-                assertThat(ofOrder(spans, id)).anyMatch(named("order dead-lettered"));
-            });
-            List<SpanData> first = ofOrder(spans, id);
-            SpanData intake = only(first, named(INTAKE), "the intake span");
-            assertThat(first).filteredOn(named("order attempt")).hasSize(2)
-                    .allSatisfy(a -> assertThat(a.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
-            only(first, named("order retry scheduled"), "the retry");
-            SpanData dead = only(first, named("order dead-lettered"), "the dead-lettering");
-            assertThat(dead.getAttributes().get(Tracing.OUTCOME)).isEqualTo("FAILED");
-            assertThat(first).filteredOn(s -> s != intake).allSatisfy(s -> {
-                assertThat(s.getTraceId()).isEqualTo(intake.getTraceId());
-                assertThat(s.getParentSpanId()).isEqualTo(intake.getSpanId());
-            });
+        context.start();
+        Http http = http();
+        NotifyBuilder deadLettered = whenSentAndDone("direct:dead-lettered", 1);
+        String id = http.createOrder();
+        awaitRoute(deadLettered, Duration.ofSeconds(30));
+        assertThat(new Orders(db).dlqEntries(id)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            flush(context);
+            assertThat(ofOrder(spans, id)).anyMatch(named("order dead-lettered"));
+        });
+        List<SpanData> first = ofOrder(spans, id);
+        SpanData intake = only(first, named(INTAKE), "the intake span");
+        assertThat(first).filteredOn(named("order attempt")).hasSize(2)
+                .allSatisfy(a -> assertThat(a.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
+        only(first, named("order retry scheduled"), "the retry");
+        SpanData dead = only(first, named("order dead-lettered"), "the dead-lettering");
+        assertThat(dead.getAttributes().get(Tracing.OUTCOME)).isEqualTo("FAILED");
+        assertThat(first).filteredOn(s -> s != intake).allSatisfy(s -> {
+            assertThat(s.getTraceId()).isEqualTo(intake.getTraceId());
+            assertThat(s.getParentSpanId()).isEqualTo(intake.getSpanId());
+        });
 
-            spans.reset();
-            assertThat(http.post("/dlq/" + id + "/reprocess", null, null).status()).isEqualTo(202);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> db.count("SELECT count(*) FROM dlq WHERE order_id = '" + id + "'") == 1
-                            && db.count("SELECT count(*) FROM order_transitions WHERE order_id = '" + id
-                            + "' AND to_status = 'FAILED'") == 2);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                flush(platform);
-                assertThat(ofOrder(spans, id)).anyMatch(named("order dead-lettered"));
-            });
-            List<SpanData> second = ofOrder(spans, id);
-            SpanData reprocess = only(second, named(REPROCESS), "the reprocess span");
-            assertThat(reprocess.getTraceId()).as("a reprocess starts a new trace").isNotEqualTo(intake.getTraceId());
-            assertThat(second).filteredOn(named("order attempt")).hasSize(2).allSatisfy(a -> {
-                assertThat(a.getTraceId()).isEqualTo(reprocess.getTraceId());
-                assertThat(a.getParentSpanId()).isEqualTo(reprocess.getSpanId());
-            });
-            assertThat(db.query("SELECT traceparent FROM outbox WHERE order_id = '" + id
-                    + "' AND event_type = 'OrderReprocessed'")).extracting(r -> r.get("traceparent"))
-                    .containsExactly(traceparent(reprocess));
-        }
+        spans.reset();
+        NotifyBuilder deadLetteredAgain = whenSentAndDone("direct:dead-lettered", 1);
+        assertThat(http.post("/dlq/" + id + "/reprocess", null, null).status()).isEqualTo(202);
+        awaitRoute(deadLetteredAgain, Duration.ofSeconds(30));
+        assertThat(new Orders(db).dlqEntries(id)).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM order_transitions WHERE order_id = ?::uuid AND to_status = 'FAILED'", id))
+                .isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            flush(context);
+            assertThat(ofOrder(spans, id)).anyMatch(named("order dead-lettered"));
+        });
+        List<SpanData> second = ofOrder(spans, id);
+        SpanData reprocess = only(second, named(REPROCESS), "the reprocess span");
+        assertThat(reprocess.getTraceId()).as("a reprocess starts a new trace").isNotEqualTo(intake.getTraceId());
+        assertThat(second).filteredOn(named("order attempt")).hasSize(2).allSatisfy(a -> {
+            assertThat(a.getTraceId()).isEqualTo(reprocess.getTraceId());
+            assertThat(a.getParentSpanId()).isEqualTo(reprocess.getSpanId());
+        });
+        assertThat(db.query("SELECT traceparent FROM outbox WHERE order_id = '" + id
+                + "' AND event_type = 'OrderReprocessed'")).extracting(r -> r.get("traceparent"))
+                .containsExactly(traceparent(reprocess));
     }
 
     /**
@@ -188,12 +208,11 @@ class TracingTest {
      * parameter (platform-http would make it a Camel header), is ignored: a new trace, a 202, no error logged.
      */
     @Test
+    @WithProperties("orders.tracing.enabled=true")
     void an_incoming_traceparent_header_is_honoured_and_a_malformed_one_ignored() {
-        Db db = new Db(TestDatabase.newDatabase("trace_header"));
-        InMemorySpanExporter spans = InMemorySpanExporter.create();
-        try (Platform platform = Platform.start(traced(db, "all"), Map.of("tracingSpanExporter", spans));
-             LogCapture logs = new LogCapture()) {
-            Http http = new Http(platform.baseUrl());
+        context.start();
+        try (LogCapture logs = new LogCapture()) {
+            Http http = http();
             String caller = "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01";
             String honoured = http.createOrder("traceparent", caller, "tracestate", "vendor=value");
             String malformed = http.createOrder("traceparent", "00-" + CALLER_TRACE + "-not-a-span-id-01");
@@ -203,7 +222,7 @@ class TracingTest {
             String queried = viaQuery.json().get("orderId").asText();
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                flush(platform);
+                flush(context);
                 for (String id : List.of(honoured, malformed, zeros, queried)) {
                     assertThat(ofOrder(spans, id)).anyMatch(named(INTAKE));
                 }
@@ -225,20 +244,17 @@ class TracingTest {
 
     /** Tracing off (the default): the exporter gets nothing and every event's trace context stays NULL. */
     @Test
+    @WithProperties("orders.transport=outbox")
     void tracing_off_exports_nothing_and_stores_no_trace_context() {
-        Db db = new Db(TestDatabase.newDatabase("trace_off"));
-        Map<String, String> p = Platform.defaults(db.url());
-        p.put("orders.transport", "outbox");
-        InMemorySpanExporter spans = InMemorySpanExporter.create();
-        try (Platform platform = Platform.start(p, Map.of("tracingSpanExporter", spans))) {
-            Http http = new Http(platform.baseUrl());
-            String id = http.createOrder("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01");
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED' AND id = '" + id + "'") == 1);
-            assertThat(platform.context().getRegistry().lookupByNameAndType("tracing", Tracing.class)).isNull();
-            assertThat(platform.context().getRoute("create-order").getRoutePolicyList())
-                    .as("no route policy on intake: nothing per request").noneMatch(RequestTracing.class::isInstance);
-        }
+        context.start();
+        NotifyBuilder attempt = whenSentAndDone("direct:process-order", 1);
+        String id = http().createOrder("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01");
+        awaitRoute(attempt, Duration.ofSeconds(30));
+        new Orders(db).awaitStatus(id, "PROCESSED", Duration.ofSeconds(10));
+        assertThat(context.getRegistry().lookupByNameAndType("tracing", Tracing.class)).isNull();
+        assertThat(context.getRoute("create-order").getRoutePolicyList())
+                .as("no route policy on intake: nothing per request").noneMatch(RequestTracing.class::isInstance);
+        context.stop();
         assertThat(spans.getFinishedSpanItems()).isEmpty();
         assertThat(db.count("SELECT count(*) FROM outbox")).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM outbox WHERE traceparent IS NOT NULL")).isZero();

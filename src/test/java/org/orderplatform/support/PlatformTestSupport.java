@@ -13,6 +13,7 @@ import org.orderplatform.OrderPlatformApplication;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,18 @@ public abstract class PlatformTestSupport extends CamelMainTestSupport {
 
     /** The test's properties on top of {@link Platform#defaults} (orders.transport, orders.role, knobs). */
     protected void properties(Map<String, String> properties) {
+    }
+
+    /**
+     * Beans bound in the registry before the application configures itself (test doubles such as a recording
+     * CloudWatch client or an in-memory span exporter), as {@link Platform#start(Map, Map)} binds them.
+     */
+    protected void beans(Map<String, Object> beans) {
+    }
+
+    /** The name of the running test method, for {@link #properties} or {@link #beans} that differ per method. */
+    protected String testMethodName() {
+        return testMethod == null ? "" : testMethod.getName();
     }
 
     @Override
@@ -84,6 +97,9 @@ public abstract class PlatformTestSupport extends CamelMainTestSupport {
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = CamelContextTestHelper.createCamelContext(createCamelRegistry());
+        Map<String, Object> beans = new LinkedHashMap<>();
+        beans(beans);
+        beans.forEach(context.getRegistry()::bind);
         ApplicationMain main = new ApplicationMain();
         configure(main.configure());
         main.setPropertyPlaceholderLocations(getPropertyPlaceholderLocations());

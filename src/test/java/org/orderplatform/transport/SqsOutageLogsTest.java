@@ -7,10 +7,9 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.SqsQueues;
-import org.orderplatform.support.Db;
 import org.orderplatform.support.LogCapture;
 import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,16 +22,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * An SQS outage seen from a worker's log: one line when it starts, one when it ends, and no stack trace, not
  * the SQS consumer's (or the AWS SDK's) own report of every failed receive. The queue server is stopped and
- * started again on the same port, with its queues created anew.
+ * started again on the same port, with its queues created anew; the worker is the application booted with Camel's
+ * test support, on that server (started in {@link #properties}, before the application).
  */
-class SqsOutageLogsTest {
+class SqsOutageLogsTest extends PlatformTestSupport {
     private static final Duration OUTAGE = Duration.ofSeconds(5);
 
-    @Test
-    void an_sqs_outage_writes_one_line_when_it_starts_one_when_it_ends_and_no_stack_trace() throws Exception {
-        int sqsPort = Platform.freePort();
-        SQSRestServer sqs = startSqs(sqsPort);
-        Map<String, String> p = Platform.defaults(new Db(TestDatabase.newDatabase("sqs_outage_logs")).url());
+    private int sqsPort;
+    private SQSRestServer sqs;
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        sqsPort = Platform.freePort();
+        sqs = startSqs(sqsPort);
         p.put("orders.role", "worker");
         p.put("orders.transport", "sqs");
         p.put("orders.sqs.endpoint", "http://127.0.0.1:" + sqsPort);
@@ -41,7 +43,11 @@ class SqsOutageLogsTest {
         p.put("orders.sqs.wait-time-seconds", "1");
         p.put("orders.sqs.visibility-timeout-seconds", "10");
         p.put("orders.poll.max-backoff-ms", "1000");
-        try (Platform worker = Platform.start(p)) {
+    }
+
+    @Test
+    void an_sqs_outage_writes_one_line_when_it_starts_one_when_it_ends_and_no_stack_trace() throws Exception {
+        try {
             List<ILoggingEvent> events;
             try (LogCapture log = new LogCapture()) {
                 sqs.stopAndWait();
@@ -59,6 +65,7 @@ class SqsOutageLogsTest {
             assertThat(events.stream().filter(e -> e.getFormattedMessage().contains("polling again")).count())
                     .as("one line when it ends").isEqualTo(1);
         } finally {
+            context.stop();
             sqs.stopAndWait();
         }
     }

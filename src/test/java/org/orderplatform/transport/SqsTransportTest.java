@@ -1,12 +1,14 @@
 package org.orderplatform.transport;
 
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.infra.EmbeddedSqs;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.Orders;
 import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
+import org.orderplatform.support.WithProperties;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -26,14 +28,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** What only the sqs transport does, against a real SQS-compatible server (the platform's ElasticMQ). */
-class SqsTransportTest {
+/**
+ * What only the sqs transport does, against a real SQS-compatible server (the platform's ElasticMQ), on the
+ * application booted with Camel's test support ({@link #properties}: the sqs transport on an ElasticMQ port of its
+ * own). Two tests keep the hand-made harness and leave the test support's context unstarted: a duplicate needs an
+ * api process to fill the queue before any worker runs, and a failed start is a set-up error in the test support.
+ */
+class SqsTransportTest extends PlatformTestSupport {
 
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.putAll(sqs(Platform.freePort()));
+    }
+
+    @Override
+    public boolean isUseAdviceWith() {
+        // started by the tests of one application only
+        return true;
+    }
+
+    /** The embedded ElasticMQ of the application the test support boots. */
+    private SqsClient client() {
+        return client(Integer.parseInt(property("orders.sqs.embedded-port")));
+    }
+
+    /** The sqs transport on the embedded ElasticMQ at {@code sqsPort}, polled fast. */
+    private static Map<String, String> sqs(int sqsPort) {
+        return Map.of("orders.transport", "sqs", "orders.sqs.embedded-port", String.valueOf(sqsPort),
+                "orders.sqs.wait-time-seconds", "1", "orders.sqs.relay-interval-ms", "20");
+    }
+
+    /** The properties of a {@link Platform} process: {@link #sqs}, then {@code overrides} (key, value...). */
     private static Map<String, String> config(Db db, int sqsPort, String... overrides) {
-        String[] sqs = {"orders.transport", "sqs", "orders.sqs.embedded-port", String.valueOf(sqsPort),
-                "orders.sqs.wait-time-seconds", "1", "orders.sqs.relay-interval-ms", "20"};
-        return Platform.defaults(db.url(), java.util.stream.Stream.of(sqs, overrides).flatMap(java.util.Arrays::stream)
-                .toArray(String[]::new));
+        Map<String, String> p = Platform.defaults(db.url());
+        p.putAll(sqs(sqsPort));
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            p.put(overrides[i], overrides[i + 1]);
+        }
+        return p;
     }
 
     private static SqsClient client(int port) {
@@ -53,51 +85,49 @@ class SqsTransportTest {
                 + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
-    private static String status(Db db, String id) {
-        return new Orders(db).status(id);
-    }
 
     @Test
+    @WithProperties("orders.role=api")
     void the_relay_sends_the_event_with_the_correlation_id_as_a_message_attribute() {
-        Db db = new Db(TestDatabase.newDatabase("sqs_attribute"));
-        int port = Platform.freePort();
-        try (Platform api = Platform.start(config(db, port, "orders.role", "api")); SqsClient sqs = client(port)) {
-            String id = new Http(api.baseUrl()).createOrder("X-Correlation-Id", "sqs-attr-7");
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    db.count("SELECT count(*) FROM outbox WHERE order_id = ?::uuid AND status = 'DONE'", id) == 1);
+        context.start();
+        try (SqsClient sqs = client()) {
+            NotifyBuilder relayed = whenSentAndDone("aws2-sqs:*", 1);
+            String id = http().createOrder("X-Correlation-Id", "sqs-attr-7");
+            awaitRoute(relayed, Duration.ofSeconds(20));
+            assertThat(db.count("SELECT count(*) FROM outbox WHERE order_id = ?::uuid AND status = 'DONE'", id)).isEqualTo(1);
             List<Message> received = sqs.receiveMessage(b -> b.queueUrl(url(sqs, "orders-events"))
                     .messageAttributeNames("All").waitTimeSeconds(5)).messages();
             assertThat(received).hasSize(1);
             Message m = received.get(0);
             assertThat(m.messageAttributes().get("correlationId").stringValue()).isEqualTo("sqs-attr-7");
             assertThat(m.body()).contains(id).contains("\"correlationId\":\"sqs-attr-7\"").contains("OrderCreated");
-            assertThat(status(db, id)).as("the api never processes").isEqualTo("PENDING");
+            assertThat(new Orders(db).status(id)).as("the api never processes").isEqualTo("PENDING");
         }
     }
 
+    /** The redrive DLQ is a queue's state, not a route's: that wait polls the queue. */
     @Test
+    @WithProperties({"orders.sqs.visibility-timeout-seconds=1", "orders.sqs.max-receive-count=3",
+            "orders.retry.max-attempts=2"})
     void poison_messages_reach_the_redrive_dlq_and_the_worker_keeps_going() {
-        Db db = new Db(TestDatabase.newDatabase("sqs_poison"));
-        int port = Platform.freePort();
-        try (Platform platform = Platform.start(config(db, port,
-                "orders.sqs.visibility-timeout-seconds", "1", "orders.sqs.max-receive-count", "3",
-                "orders.retry.max-attempts", "2"));
-             SqsClient sqs = client(port)) {
+        context.start();
+        try (SqsClient sqs = client()) {
             String queue = url(sqs, "orders-events");
             sqs.sendMessage(b -> b.queueUrl(queue).messageBody("this is not json"));
             sqs.sendMessage(b -> b.queueUrl(queue).messageBody(
                     "{\"eventId\":1,\"type\":\"OrderCreated\",\"orderId\":\"00000000-0000-4000-8000-000000000000\",\"correlationId\":\"x\"}"));
             String dlq = url(sqs, "orders-events-dlq");
             await().atMost(Duration.ofSeconds(60)).until(() -> messages(sqs, dlq) == 2);
-            String id = new Http(platform.baseUrl()).createOrder();
-            await().atMost(Duration.ofSeconds(20)).until(() -> status(db, id).equals("PROCESSED"));
-            assertThat(new Http(platform.baseUrl()).get("/dlq").json()).as("business DLQ untouched").isEmpty();
+            NotifyBuilder attempt = whenSentAndDone("direct:process-order", 1);
+            String id = http().createOrder();
+            awaitRoute(attempt, Duration.ofSeconds(20));
+            new Orders(db).awaitStatus(id, "PROCESSED", Duration.ofSeconds(10));
+            assertThat(http().get("/dlq").json()).as("business DLQ untouched").isEmpty();
         }
     }
 
     @Test
     void a_message_delivered_twice_completes_its_order_once_and_both_copies_are_deleted() {
-        Db db = new Db(TestDatabase.newDatabase("sqs_duplicate"));
         int port = Platform.freePort();
         String id;
         String body;
@@ -114,7 +144,8 @@ class SqsTransportTest {
             assertThat(messages(sqs, queue)).isEqualTo(2);
             try (Platform worker = Platform.start(config(db, Platform.freePort(), "orders.role", "worker",
                     "orders.sqs.endpoint", "http://127.0.0.1:" + port))) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> status(db, id).equals("PROCESSED") && messages(sqs, queue) == 0);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> new Orders(db).status(id).equals("PROCESSED") && messages(sqs, queue) == 0);
             }
         }
         assertThat(new Orders(db).completions(id)).isEqualTo(1);
@@ -122,22 +153,25 @@ class SqsTransportTest {
 
     /**
      * Deletes go out ten at a time, the rest from the acknowledgements timer: 25 orders need two full
-     * batches and a partial one, and a stop flushes whatever is left.
+     * batches and a partial one, and a stop flushes whatever is left. The deletes are the queue's state and a
+     * counter, not a route's completion: that wait polls them.
      */
     @Test
     void every_message_is_deleted_once_its_order_is_final_in_full_and_partial_batches() {
-        Db db = new Db(TestDatabase.newDatabase("sqs_delete_batches"));
-        int port = Platform.freePort();
-        try (Platform platform = Platform.start(config(db, port)); SqsClient sqs = client(port)) {
-            Http http = new Http(platform.baseUrl());
+        context.start();
+        try (SqsClient sqs = client()) {
+            Http http = http();
+            NotifyBuilder attempts = whenSentAndDone("direct:process-order", 25);
             for (int i = 0; i < 25; i++) {
                 http.createOrder();
             }
+            awaitRoute(attempts, Duration.ofSeconds(30));
             String queue = url(sqs, "orders-events");
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 25 && messages(sqs, queue) == 0
-                            && Pattern.compile("(?m)^orders_sqs_deleted_total\\{[^}]*} 25\\.0$")
-                                    .matcher(new Http(platform.managementUrl()).get("/observe/metrics").body()).find());
+            await().atMost(Duration.ofSeconds(30)).until(() -> messages(sqs, queue) == 0
+                    && Pattern.compile("(?m)^orders_sqs_deleted_total\\{[^}]*} 25\\.0$")
+                            .matcher(new Http(managementUrl()).get("/observe/metrics").body()).find());
+            assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'"))
+                    .as("a message is deleted once its order is final").isEqualTo(25);
         }
     }
 
@@ -147,7 +181,6 @@ class SqsTransportTest {
      */
     @Test
     void a_queue_whose_redrive_policy_ends_before_the_attempts_fails_the_start() {
-        Db db = new Db(TestDatabase.newDatabase("sqs_redrive_policy"));
         int port = Platform.freePort();
         EmbeddedSqs server = new EmbeddedSqs("127.0.0.1", port);
         String endpoint = server.startAndGetEndpoint();
@@ -166,19 +199,18 @@ class SqsTransportTest {
     }
 
     @Test
+    @WithProperties({"orders.processing.failure-probability=1.0", "orders.retry.max-attempts=2",
+            "orders.retry.initial-delay-ms=2000", "orders.retry.max-delay-ms=2000"})
     void a_retry_waits_at_least_the_backoff_with_the_message_invisible() {
-        Db db = new Db(TestDatabase.newDatabase("sqs_backoff"));
-        int port = Platform.freePort();
-        try (Platform platform = Platform.start(config(db, port,
-                "orders.processing.failure-probability", "1.0", "orders.retry.max-attempts", "2",
-                "orders.retry.initial-delay-ms", "2000", "orders.retry.max-delay-ms", "2000"))) {
-            String id = new Http(platform.baseUrl()).createOrder();
-            await().atMost(Duration.ofSeconds(30)).until(() -> status(db, id).equals("FAILED"));
-            List<Map<String, Object>> steps = db.query(
-                    "SELECT to_status, attempt, at FROM order_transitions WHERE order_id = ?::uuid ORDER BY id", id);
-            assertThat(steps).extracting(r -> r.get("to_status") + "@" + r.get("attempt")).containsExactly("PENDING@1", "FAILED@2");
-            long gap = ((Timestamp) steps.get(1).get("at")).getTime() - ((Timestamp) steps.get(0).get("at")).getTime();
-            assertThat(gap).as("time between the failed first attempt and the end of the second").isGreaterThanOrEqualTo(2000);
-        }
+        context.start();
+        NotifyBuilder deadLettered = whenSentAndDone("direct:dead-lettered", 1);
+        String id = http().createOrder();
+        awaitRoute(deadLettered, Duration.ofSeconds(30));
+        assertThat(new Orders(db).status(id)).isEqualTo("FAILED");
+        List<Map<String, Object>> steps = db.query(
+                "SELECT to_status, attempt, at FROM order_transitions WHERE order_id = ?::uuid ORDER BY id", id);
+        assertThat(steps).extracting(r -> r.get("to_status") + "@" + r.get("attempt")).containsExactly("PENDING@1", "FAILED@2");
+        long gap = ((Timestamp) steps.get(1).get("at")).getTime() - ((Timestamp) steps.get(0).get("at")).getTime();
+        assertThat(gap).as("time between the failed first attempt and the end of the second").isGreaterThanOrEqualTo(2000);
     }
 }

@@ -1,34 +1,26 @@
 package org.orderplatform.worker;
 
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
-import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.LogCapture;
-import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
+import org.orderplatform.support.WithProperties;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Regressions found by the worker-crash fault test, on the outbox poller's batches.
+ * Regressions found by the worker-crash fault test, on the outbox poller's batches, on the application booted with
+ * Camel's test support. The slow worker of the first two tests: 50 ms per order, 8 in parallel, claims of 50, so
+ * that a batch takes long enough to observe.
  */
-class BatchCompletionTest {
-
-    /** 50 ms per order, 8 in parallel, claims of 50: a batch takes long enough to observe. */
-    private static Map<String, String> slowWorkerInBatchesOf50(Db db) {
-        Map<String, String> p = Platform.defaults(db.url(),
-                "orders.processing.delay-ms", "50",
-                "orders.worker.concurrency", "8",
-                "orders.outbox.batch-size", "50");
-        return p;
-    }
+class BatchCompletionTest extends PlatformTestSupport {
 
     /** {@code n} PENDING orders with their events, written directly: a backlog the worker finds at once. */
-    private static void backlog(Db db, int n) {
+    private void backlog(int n) {
         db.update("""
                 WITH o AS (
                     INSERT INTO orders (id, customer_id, currency, items, total, status, correlation_id)
@@ -41,21 +33,19 @@ class BatchCompletionTest {
 
     /**
      * A worker holds one batch at a time: it claims the next batch only when the previous one is finished,
-     * so it never holds more orders than it can process within their lease.
+     * so it never holds more orders than it can process within their lease. The wait samples the orders
+     * PROCESSING at once, which no route completion tells, so it polls the database.
      */
     @Test
+    @WithProperties({"orders.processing.delay-ms=50", "orders.worker.concurrency=8", "orders.outbox.batch-size=50"})
     void a_worker_holds_at_most_one_batch() {
-        Db db = new Db(TestDatabase.newDatabase("one_batch"));
-        Map<String, String> p = slowWorkerInBatchesOf50(db);
-        try (Platform app = Platform.start(p)) {
-            backlog(db, 600);
-            long[] most = {0};
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                most[0] = Math.max(most[0], db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING'"));
-                return db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 600;
-            });
-            assertThat(most[0]).as("orders PROCESSING at once (batch size 50)").isBetween(1L, 50L);
-        }
+        backlog(600);
+        long[] most = {0};
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            most[0] = Math.max(most[0], db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING'"));
+            return db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") == 600;
+        });
+        assertThat(most[0]).as("orders PROCESSING at once (batch size 50)").isBetween(1L, 50L);
     }
 
     /**
@@ -63,18 +53,14 @@ class BatchCompletionTest {
      * well within the shutdown timeout and leaves nothing PROCESSING or LOCKED for the lease to release.
      */
     @Test
+    @WithProperties({"orders.processing.delay-ms=50", "orders.worker.concurrency=8", "orders.outbox.batch-size=50",
+            "camel.main.shutdownTimeout=10"})
     void a_stopping_worker_finishes_its_batch_and_claims_no_more() {
-        Db db = new Db(TestDatabase.newDatabase("stop_batch"));
-        Map<String, String> p = slowWorkerInBatchesOf50(db);
-        p.put("camel.main.shutdownTimeout", "10");
-        Platform app = Platform.start(p);
-        try {
-            backlog(db, 3000);
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'") >= 100);
-        } finally {
-            app.close();
-        }
+        NotifyBuilder working = whenSentAndDone("direct:process-order", 100);
+        backlog(3000);
+        awaitRoute(working, Duration.ofSeconds(60));
+        context.stop();
+        assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSED'")).isGreaterThanOrEqualTo(100);
         assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PROCESSING'")).isZero();
         assertThat(db.count("SELECT count(*) FROM outbox WHERE status = 'LOCKED'")).isZero();
         assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PENDING'"))
@@ -84,20 +70,16 @@ class BatchCompletionTest {
     /**
      * In an outbox batch where some attempts fail, the successful attempts are completed at once, not left
      * PROCESSING until stale-lock recovery takes them back and runs them again. The lease here is far longer
-     * than the test, so only completion can finish them.
+     * than the test, so only completion can finish them. The wait is for 300 final states after a random number
+     * of attempts, which no count of route completions tells, so it polls the database.
      */
     @Test
+    @WithProperties({"orders.processing.failure-probability=0.3", "orders.outbox.lock-timeout-seconds=3600",
+            "orders.retry.max-attempts=20", "orders.sqs.max-receive-count=30", "orders.retry.initial-delay-ms=10",
+            "orders.retry.max-delay-ms=50"})
     void a_batch_with_failed_attempts_completes_its_successful_ones() {
-        Db db = new Db(TestDatabase.newDatabase("batch_completion"));
-        Map<String, String> p = Platform.defaults(db.url(),
-                "orders.processing.failure-probability", "0.3",
-                "orders.outbox.lock-timeout-seconds", "3600",
-                "orders.retry.max-attempts", "20",
-                "orders.sqs.max-receive-count", "30",
-                "orders.retry.initial-delay-ms", "10",
-                "orders.retry.max-delay-ms", "50");
-        try (LogCapture logs = new LogCapture(); Platform app = Platform.start(p)) {
-            Http http = new Http(app.baseUrl());
+        try (LogCapture logs = new LogCapture()) {
+            Http http = http();
             for (int i = 0; i < 300; i++) {
                 http.createOrder();
             }

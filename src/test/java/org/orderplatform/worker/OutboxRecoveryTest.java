@@ -1,12 +1,14 @@
 package org.orderplatform.worker;
 
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.Orders;
-import org.orderplatform.support.Orders;
 import org.orderplatform.support.Platform;
+import org.orderplatform.support.PlatformTestSupport;
 import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.WithProperties;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,32 +18,35 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The outbox worker against a real PostgreSQL where several processes are the point: a worker that died holding
- * orders and the one that takes over, late workers fenced out, two workers sharing a backlog. These keep the
- * hand-made harness ({@link Platform}), which runs several applications in one JVM; one application alone is
- * tested with Camel's test support in {@link OutboxWorkerTest}.
+ * orders and the one that takes over, late workers fenced out, two workers sharing a backlog. The worker that takes
+ * over is the application booted with Camel's test support (a worker, started by the test once the dead worker's
+ * orders are in place); the previous run's api and the two workers sharing a backlog keep the hand-made harness
+ * ({@link Platform}), which runs several applications in one JVM. One application alone: {@link OutboxWorkerTest}.
  */
-class OutboxRecoveryTest {
+class OutboxRecoveryTest extends PlatformTestSupport {
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("orders.role", "worker");
+    }
+
+    @Override
+    public boolean isUseAdviceWith() {
+        // started by the tests whose worker takes over, after the arrangement
+        return true;
+    }
 
     private static Map<String, String> config(Db db, String... overrides) {
         return Platform.defaults(db.url(), overrides);
     }
 
-    private static String status(Db db, String orderId) {
-        return new Orders(db).status(orderId);
-    }
-
-    private static long completions(Db db, String orderId) {
-        return new Orders(db).completions(orderId);
-    }
-
-    /** One order accepted by an api, then claimed an hour ago by 'dead-worker' for attempt {@code attempt}. */
+    /** One order accepted by an api (a previous run), then claimed an hour ago by 'dead-worker' for attempt {@code attempt}. */
     private static String orderHeldByADeadWorker(Db db, int attempt) {
         String id;
         try (Platform api = Platform.start(config(db, "orders.role", "api"))) {
@@ -54,16 +59,19 @@ class OutboxRecoveryTest {
     }
 
     @Test
+    @WithProperties("orders.outbox.lock-timeout-seconds=5")
     void a_stale_lock_from_a_crashed_worker_is_recovered_and_the_late_worker_cannot_finish() throws Exception {
-        Db db = new Db(TestDatabase.newDatabase("stale"));
+        Orders orders = new Orders(db);
         // a worker claimed it an hour ago and died
         String id = orderHeldByADeadWorker(db, 1);
-        try (Platform worker = Platform.start(config(db, "orders.role", "worker", "orders.outbox.lock-timeout-seconds", "5"))) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> status(db, id).equals("PROCESSED"));
-        }
+        context.start();
+        NotifyBuilder attempt = whenSentAndDone("direct:process-order", 1);
+        awaitRoute(attempt, Duration.ofSeconds(20));
+        orders.awaitStatus(id, "PROCESSED", Duration.ofSeconds(10));
+        context.stop();
         var order = db.query("SELECT retry_count FROM orders WHERE id = ?::uuid", id).get(0);
         assertThat(order.get("retry_count")).as("the lost attempt counts").isEqualTo(2);
-        assertThat(completions(db, id)).isEqualTo(1);
+        assertThat(orders.completions(id)).isEqualTo(1);
 
         // the dead worker wakes up and tries to finish its attempt: fenced out
         WorkStore late = new WorkStore(new org.postgresql.ds.PGSimpleDataSource() {{
@@ -74,22 +82,27 @@ class OutboxRecoveryTest {
         assertThat(late.complete(List.of(stale))).isEmpty();
         assertThat(late.retry(stale, Duration.ofSeconds(1), "late")).isFalse();
         assertThat(late.deadLetter(stale, "late")).isEmpty();
-        assertThat(status(db, id)).isEqualTo("PROCESSED");
-        assertThat(completions(db, id)).isEqualTo(1);
+        assertThat(orders.status(id)).isEqualTo("PROCESSED");
+        assertThat(orders.completions(id)).isEqualTo(1);
     }
 
+    /** Recovery dead-letters in its own statement (no direct:dead-lettered): the wait is for its first run. */
     @Test
+    @WithProperties("orders.retry.max-attempts=3")
     void a_stale_lock_on_the_last_attempt_dead_letters_the_order_and_counts_it_as_failed() {
-        Db db = new Db(TestDatabase.newDatabase("stale_last"));
+        Orders orders = new Orders(db);
         // a worker died during the third and last attempt (orders.retry.max-attempts=3)
         String id = orderHeldByADeadWorker(db, 3);
-        try (Platform worker = Platform.start(config(db, "orders.role", "worker", "orders.retry.max-attempts", "3"))) {
-            Http management = new Http(worker.managementUrl());
-            await().atMost(Duration.ofSeconds(20)).until(() -> status(db, id).equals("FAILED")
-                    && Pattern.compile("(?m)^orders_failed_total\\{[^}]*} 1\\.0$").matcher(management.get("/observe/metrics").body()).find());
-        }
-        assertThat(db.count("SELECT count(*) FROM dlq WHERE order_id = ?::uuid", id)).isEqualTo(1);
-        assertThat(completions(db, id)).isZero();
+        context.start();
+        // the recovery timer's first run comes after its delay (1 s), after this
+        NotifyBuilder recovered = new NotifyBuilder(context).fromRoute("stale-lock-recovery").whenDone(1).create();
+        awaitRoute(recovered, Duration.ofSeconds(20));
+        assertThat(orders.status(id)).isEqualTo("FAILED");
+        assertThat(new Http(managementUrl()).get("/observe/metrics").body())
+                .containsPattern("(?m)^orders_failed_total\\{[^}]*} 1\\.0$");
+        context.stop();
+        assertThat(orders.dlqEntries(id)).isEqualTo(1);
+        assertThat(orders.completions(id)).isZero();
     }
 
     /**
@@ -98,7 +111,6 @@ class OutboxRecoveryTest {
      */
     @Test
     void a_takeover_never_runs_more_attempts_than_max_attempts() throws Exception {
-        Db db = new Db(TestDatabase.newDatabase("takeover_last"));
         // a worker died during the third and last attempt (max-attempts 3); its message came back
         String id = orderHeldByADeadWorker(db, 3);
         long eventId = db.count("SELECT id FROM outbox WHERE order_id = ?::uuid", id);
@@ -112,7 +124,7 @@ class OutboxRecoveryTest {
         assertThat(second.start(event, Duration.ofSeconds(5), 3)).as("no fourth attempt").isEmpty();
         assertThat(db.count("SELECT retry_count FROM orders WHERE id = ?::uuid", id)).isEqualTo(3);
         assertThat(second.recoverStale(Duration.ofSeconds(5), 3)[2]).as("dead-lettered by recovery").isEqualTo(1);
-        assertThat(status(db, id)).isEqualTo("FAILED");
+        assertThat(new Orders(db).status(id)).isEqualTo("FAILED");
         assertThat(db.count("SELECT retry_count FROM dlq WHERE order_id = ?::uuid", id)).isEqualTo(3);
         assertThat(second.start(event, Duration.ofSeconds(5), 3)).as("a FAILED order starts nothing").isEmpty();
         assertThat(db.count("SELECT coalesce(max(attempt), 0) FROM order_transitions WHERE order_id = ?::uuid", id))
@@ -131,7 +143,6 @@ class OutboxRecoveryTest {
 
     @Test
     void two_workers_complete_each_of_2000_orders_exactly_once() throws Exception {
-        Db db = new Db(TestDatabase.newDatabase("two_workers"));
         int orders = 2000;
         try (Platform api = Platform.start(config(db, "orders.role", "api"))) {
             Http http = new Http(api.baseUrl());
