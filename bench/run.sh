@@ -402,13 +402,15 @@ steady() {
 phase_intake() {
   say "== intake, steady state: POST /orders, $CONNECTIONS connections, ${WARMUP_S}s of load then ${INTAKE_S}s measured"
   local pid
-  say "   the plain Camel intake (bench/plain-intake, -Xmx$HEAP)"
-  reset_db
-  start_plain intake-plain "$API_PORT"; pid=$JVM_PID
-  wait_plain "$pid" "$API_PORT" 90 >/dev/null
-  steady plain.intake "$pid" "$API_PORT"
-  memory mem.intake.plain "$pid"
-  stop_jvm "$pid"
+  if [[ "${BENCH_INTAKE_PLAIN:-1}" == 1 ]]; then
+    say "   the plain Camel intake (bench/plain-intake, -Xmx$HEAP)"
+    reset_db
+    start_plain intake-plain "$API_PORT"; pid=$JVM_PID
+    wait_plain "$pid" "$API_PORT" 90 >/dev/null
+    steady plain.intake "$pid" "$API_PORT"
+    memory mem.intake.plain "$pid"
+    stop_jvm "$pid"
+  fi
 
   say "   the service (role api, transport outbox)"
   reset_db

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -96,7 +97,10 @@ public class HttpResponses {
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         try {
-            message.setBody(mapper.writeValueAsBytes(body));
+            // a ByteBuffer, not the byte[]: platform-http-vertx 4.18 writes a ByteBuffer body as it is (with its
+            // Content-Length), while it turns a byte[] into an InputStream pumped onto the event loop in chunks,
+            // which was about 14 % of the api's CPU under load (docs/performance.md, third round)
+            message.setBody(ByteBuffer.wrap(mapper.writeValueAsBytes(body)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write response", e);
         }

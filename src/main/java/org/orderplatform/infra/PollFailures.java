@@ -55,6 +55,19 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
         }
     }
 
+    /**
+     * A failed run of a loop outside any route ({@code source} names it, e.g. the outbox notifier's thread):
+     * reported as {@link #failed} reports a route's; returns the backoff before its next run.
+     */
+    public long reportFailure(String source, Throwable cause) {
+        return record(source, cause);
+    }
+
+    /** A successful run of a loop outside any route: ends its failure episode, if there was one. */
+    public void reportSuccess(String source) {
+        recovered(source);
+    }
+
     /** For onWhen: the exchange failed because the database or SQS is away. */
     public boolean unavailable(Exchange exchange) {
         Throwable cause = exchange.getException() != null ? exchange.getException()

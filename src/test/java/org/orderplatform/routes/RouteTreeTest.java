@@ -97,7 +97,6 @@ class RouteTreeTest {
         beans.put("sqsRelay", SqsRelay.class);
         beans.put("inprocessRecovery", InprocessRecovery.class);
         beans.put("workStore", WorkStore.class);
-        beans.put("outboxNotifier", OutboxNotifier.class);
         beans.put("collectProcessed", CollectProcessed.class);
         beans.put("sqsReceivedMessages", GroupedMessageAggregationStrategy.class);
         return beans;
@@ -117,6 +116,9 @@ class RouteTreeTest {
             ApiConfiguration.bindSteps(context.getRegistry(), (HttpRequests) unconstructed(HttpRequests.class),
                     (HttpResponses) unconstructed(HttpResponses.class), (ApiSteps) unconstructed(ApiSteps.class));
             context.getRegistry().bind("checkOperator", (Processor) ((AdminAuth) unconstructed(AdminAuth.class))::check);
+            // the outbox intake's step; a method reference, since the notifier itself is a service the route would start
+            context.getRegistry().bind("signalOutboxWorkers",
+                    (Processor) ((OutboxNotifier) unconstructed(OutboxNotifier.class))::process);
             ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "route-tree-test", 1);
             context.getRegistry().bind("workerPool", pool);
             context.getRegistry().bind("sqsConsumerThread", new SynchronousExecutorService());

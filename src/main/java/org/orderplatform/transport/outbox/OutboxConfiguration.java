@@ -3,9 +3,11 @@ package org.orderplatform.transport.outbox;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.infra.DatabaseTimeouts;
+import org.orderplatform.infra.PollFailures;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.transport.OutboxListener;
 import org.orderplatform.transport.OutboxNotifier;
@@ -15,7 +17,8 @@ import java.util.Properties;
 
 /**
  * The outbox transport (routes/outbox/): intake writes the event in the order's transaction, the worker drains
- * it. With orders.outbox.notify, intake NOTIFYs after its commit and a worker LISTENs on a connection of its own
+ * it. With orders.outbox.notify, intake NOTIFYs after its commit (OutboxNotifier: a flag per order, one thread
+ * sending the NOTIFYs, coalesced) and a worker LISTENs on a connection of its own
  * and wakes its drain.
  */
 public final class OutboxConfiguration implements CamelConfiguration {
@@ -29,7 +32,16 @@ public final class OutboxConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         HikariDataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class);
-        context.getRegistry().bind("outboxNotifier", new OutboxNotifier(dataSource));
+        OutboxNotifier notifier = new OutboxNotifier(dataSource, settings.longValue("orders.outbox.notify-interval-ms", 0),
+                context.getRegistry().lookupByNameAndType("pollFailures", PollFailures.class));
+        context.getRegistry().bind("outboxNotifier", notifier);
+        // the intake step (routes/outbox/api/order-accepted.camel.yaml): raises the notifier's flag, or nothing
+        // when no NOTIFY is sent (orders.outbox.notify=false, or a worker, which accepts no orders)
+        boolean notify = role.servesApi() && settings.flag("orders.outbox.notify");
+        context.getRegistry().bind("signalOutboxWorkers", notify ? notifier : (Processor) exchange -> { });
+        if (notify) {
+            context.addService(notifier, true, true);
+        }
         if (role.works() && settings.flag("orders.outbox.notify")) {
             ProducerTemplate wakeUp = context.createProducerTemplate();
             Properties listener = new Properties();
