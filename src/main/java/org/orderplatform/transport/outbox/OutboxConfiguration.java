@@ -7,8 +7,6 @@ import org.apache.camel.ProducerTemplate;
 import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.infra.DatabaseTimeouts;
 import org.orderplatform.infra.Settings;
-import org.orderplatform.transport.OutboxListener;
-import org.orderplatform.transport.OutboxNotifier;
 
 import java.sql.DriverManager;
 import java.util.Properties;
