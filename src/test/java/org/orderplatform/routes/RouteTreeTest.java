@@ -26,7 +26,6 @@ import org.orderplatform.api.ConsoleAssets;
 import org.orderplatform.api.HttpRequests;
 import org.orderplatform.api.HttpResponses;
 import org.orderplatform.api.OpenApiDocument;
-import org.orderplatform.api.OrderStore;
 import org.orderplatform.infra.PollFailures;
 import org.orderplatform.observability.BacklogSampler;
 import org.orderplatform.observability.OrderMetrics;
@@ -83,13 +82,7 @@ class RouteTreeTest {
     private static Map<String, Class<?>> beans() {
         Map<String, Class<?>> beans = new LinkedHashMap<>();
         beans.put("orderWorker", OrderWorker.class);
-        beans.put("httpRequests", HttpRequests.class);
-        beans.put("httpResponses", HttpResponses.class);
-        beans.put("orderStore", OrderStore.class);
         beans.put("orderMetrics", OrderMetrics.class);
-        beans.put("adminAuth", AdminAuth.class);
-        beans.put("consoleAssets", ConsoleAssets.class);
-        beans.put("openApiDocument", OpenApiDocument.class);
         beans.put("pollFailures", PollFailures.class);
         beans.put("staleLockRecovery", StaleLockRecovery.class);
         beans.put("backlogSampler", BacklogSampler.class);
@@ -117,6 +110,8 @@ class RouteTreeTest {
             ApiConfiguration.bindSteps(context.getRegistry(), (HttpRequests) unconstructed(HttpRequests.class),
                     (HttpResponses) unconstructed(HttpResponses.class), (ApiSteps) unconstructed(ApiSteps.class));
             context.getRegistry().bind("checkOperator", (Processor) ((AdminAuth) unconstructed(AdminAuth.class))::check);
+            context.getRegistry().bind("serveConsole", (Processor) ((ConsoleAssets) unconstructed(ConsoleAssets.class))::serve);
+            context.getRegistry().bind("serveOpenApi", (Processor) ((OpenApiDocument) unconstructed(OpenApiDocument.class))::serve);
             ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "route-tree-test", 1);
             context.getRegistry().bind("workerPool", pool);
             context.getRegistry().bind("sqsConsumerThread", new SynchronousExecutorService());
