@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Smoke test of the packaged jar, as the README runs it: java -jar on embedded defaults in an empty
-# directory, one order to PROCESSED, health and OpenAPI answer, SIGTERM stops it. The tests boot the app
+# Smoke test of the packaged jar, as the README runs it: java @deploy/jvm.options -jar on embedded defaults
+# in an empty directory, one order to PROCESSED, health and OpenAPI answer, SIGTERM stops it. The tests boot the app
 # from target/classes; this catches what only the shaded jar can break (a dependency lost to a scope).
 # Then the slim jar (the production image's, no embedded servers) against the first one's PostgreSQL: an
 # order to PROCESSED; and asked for an embedded server, it must refuse to start with a clear message.
 set -euo pipefail
-jar="$(cd "$(dirname "$0")/.." && pwd)/target/order-platform.jar"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+jar="$root/target/order-platform.jar"
+# the one file of JVM options of the README's run, the image and the benchmark (the heap is the launcher's)
+options="@$root/deploy/jvm.options"
 slim="${jar%.jar}-slim.jar"
 work=$(mktemp -d)
 port=18080
 management=18180
 log="$work/app.log"
 cd "$work"
-java -Xmx256m -Dcamel.server.port=$port -Dcamel.management.port=$management -Dorders.db.embedded.port=54399 -Dorders.admin.token=smoke \
+java "$options" -Xmx256m -Dcamel.server.port=$port -Dcamel.management.port=$management -Dorders.db.embedded.port=54399 -Dorders.admin.token=smoke \
   -jar "$jar" > "$log" 2>&1 &
 pid=$!
 slim_pid=
@@ -60,14 +63,14 @@ public=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/observe/
 # the slim jar, on the database of the one above
 log="$work/slim.log"
 ORDERS_EMBEDDED_ENABLED=false ORDERS_DB_URL=jdbc:postgresql://127.0.0.1:54399/postgres \
-  java -Xmx256m -Dcamel.server.port=18081 -Dorders.admin.token=smoke -jar "$slim" > "$log" 2>&1 &
+  java "$options" -Xmx256m -Dcamel.server.port=18081 -Dorders.admin.token=smoke -jar "$slim" > "$log" 2>&1 &
 slim_pid=$!
 ready 18081 $slim_pid
 processed 18081
 kill -TERM "$slim_pid"; wait "$slim_pid" 2>/dev/null || true; slim_pid=
 # asked for the embedded PostgreSQL (the default), it stops with what to configure
 log="$work/slim-embedded.log"
-if java -Xmx256m -Dcamel.server.port=18082 -jar "$slim" > "$log" 2>&1; then fail "the slim jar started an embedded server"; fi
+if java "$options" -Xmx256m -Dcamel.server.port=18082 -jar "$slim" > "$log" 2>&1; then fail "the slim jar started an embedded server"; fi
 grep -q "this jar has no embedded servers" "$log" || fail "no clear message from the slim jar with embedded servers on"
 grep -q "NoClassDefFoundError" "$log" && fail "NoClassDefFoundError from the slim jar"
 log="$work/app.log"

@@ -1,6 +1,7 @@
 -- Intake with an Idempotency-Key: the key, the order and its OrderCreated event in one statement. When the
 -- key is taken (a retry, possibly concurrent: ON CONFLICT waits for the other insert to commit), nothing is
 -- written and no row comes back. Transition: (new) -> PENDING.
+-- The outbox insert is insert-order-with-event.sql's, kept apart on purpose (docs/architecture.md): change both.
 WITH k AS (
     INSERT INTO idempotency_keys (key, request_hash, order_id, correlation_id)
     VALUES (:key, :request_hash, :id, :correlation_id)

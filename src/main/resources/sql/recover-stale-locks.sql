@@ -1,6 +1,7 @@
 -- Stale-lock recovery after a worker or relay crash. Events locked too long return to PENDING; orders whose
 -- lease expired count the lost attempt. Transitions: PROCESSING -> PENDING (RETRY) while attempts are left,
 -- else PROCESSING -> FAILED (FAIL) with a DLQ entry. Returns the events released, orders retried, orders failed.
+-- The DLQ and audit tail is also inprocess-release-orphans.sql's, kept apart on purpose (docs/architecture.md).
 WITH events AS (
     UPDATE outbox SET status = 'PENDING', locked_by = NULL, locked_at = NULL, next_attempt_at = now()
      WHERE status = 'LOCKED' AND locked_at < now() - make_interval(secs => :lock_timeout_s)

@@ -90,7 +90,7 @@ public final class RouteSelection extends MainListenerSupport {
      * The concerns in the order they configure, each reading what the ones before it bound: the HTTP server first
      * (a taken port fails before anything starts), then the database (its embedded server is the first service
      * added, so it stops last), observability, the API, the worker, and the transport. Every role composes every
-     * concern: routes/common/ (loaded in every role) calls httpResponses, pollFailures, orderWorker and
+     * concern: routes/common/ (loaded in every role) calls answerFailure, pollFailures, orderWorker and
      * staleLockRecovery. Those that depend on the role or the transport get them typed, never the property again.
      */
     static List<CamelConfiguration> configurations(Role role, Transport transport) {

@@ -18,8 +18,8 @@ import java.util.Base64;
 
 /**
  * The API concern: the order store, request parsing, answers, the console, the OpenAPI document and, except in a
- * worker, the operator token. Needs {@code dataSource}; binds {@code jsonMapper}, {@code orderStore},
- * {@code httpRequests}, {@code httpResponses}, {@code consoleAssets}, {@code openApiDocument}, {@code adminAuth}.
+ * worker, the operator token. Needs {@code dataSource} and {@code orderMetrics}; binds {@code jsonMapper} (the
+ * sqs transport's too) and the steps of the API routes, each a {@link Processor} (see {@link #bindSteps}).
  */
 public final class ApiConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ApiConfiguration.class);
@@ -38,33 +38,29 @@ public final class ApiConfiguration implements CamelConfiguration {
         ObjectMapper mapper = JsonMapper.builder().build();
         if (role.servesApi()) {
             // only the api serves operator endpoints: a worker needs no token, and must not log a generated one
-            AdminAuth auth = new AdminAuth(adminToken(settings));
-            registry.bind("adminAuth", auth);
-            registry.bind("checkOperator", (Processor) auth::check);
+            registry.bind("checkOperator", (Processor) new AdminAuth(adminToken(settings))::check);
         }
         registry.bind("jsonMapper", mapper);
         OrderStore store = new OrderStore(dataSource, mapper);
-        registry.bind("orderStore", store);
         HttpRequests requests = new HttpRequests(new OrderRequestParser(),
                 settings.integer("orders.api.default-limit", 1, 500), settings.integer("orders.api.max-limit", 1, 500),
                 new OrderIdsParser(settings.integer("orders.api.reprocess-max-ids", 1, 1000)));
-        registry.bind("httpRequests", requests);
-        registry.bind("consoleAssets", new ConsoleAssets());
         HttpResponses responses = new HttpResponses(mapper, settings.longValue("orders.poll.report-interval-ms", 1000));
-        registry.bind("httpResponses", responses);
         bindSteps(registry, requests, responses,
                 new ApiSteps(store, registry.lookupByNameAndType("orderMetrics", OrderMetrics.class)));
-        // GET /openapi.json (routes/api/openapi.camel.yaml); a worker loads no API routes and serves no document
-        registry.bind("openApiDocument", new OpenApiDocument(context));
+        // the console's files (routes/api/console.camel.yaml) and GET /openapi.json (routes/api/openapi.camel.yaml);
+        // a worker loads no API routes and serves neither
+        registry.bind("serveConsole", (Processor) new ConsoleAssets()::serve);
+        registry.bind("serveOpenApi", (Processor) new OpenApiDocument(context)::serve);
     }
 
     /**
      * The steps of the API routes, each a {@link Processor} named in a {@code process} step of
-     * routes/api/orders-api.camel.yaml or of the route configuration {@code api-requests}: a plain call per
-     * request, with no reflective bean binding on the request path (issue 14).
+     * routes/api/orders-api.camel.yaml or of the route configurations {@code api-requests} and {@code api-errors}:
+     * a plain call per request, with no reflective bean binding on the request path (issue 14).
      */
     public static void bindSteps(Registry registry, HttpRequests requests, HttpResponses responses, ApiSteps steps) {
-        // what every API request needs, from the route configuration api-requests
+        // what every API request needs, from the route configurations api-requests and api-errors
         registry.bind("correlateRequest", (Processor) requests::correlate);
         registry.bind("answerFailure", (Processor) responses::failure);
         // reading the request

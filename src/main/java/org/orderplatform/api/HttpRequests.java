@@ -29,8 +29,6 @@ public class HttpRequests {
 
     /** Client correlation ids are echoed in headers and logs, so only a safe alphabet is kept. */
     private static final Pattern SAFE_CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Pattern CANONICAL_UUID =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** {@code /orders/{orderId}}, {@code /orders/{orderId}/transitions} and {@code /dlq/{orderId}/reprocess}, under any context path. */
     private static final Pattern ORDER_ID_IN_PATH =
             Pattern.compile("/(?:orders|dlq)/([^/]*)(?:/reprocess|/transitions)?/?$");
@@ -135,11 +133,11 @@ public class HttpRequests {
     public UUID orderId(Exchange exchange) {
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         Matcher m = path == null ? null : ORDER_ID_IN_PATH.matcher(path);
-        String raw = m != null && m.find() ? m.group(1) : null;
-        if (raw == null || !CANONICAL_UUID.matcher(raw).matches()) {
+        UUID id = m != null && m.find() ? OrderIdsParser.canonicalUuid(m.group(1)) : null;
+        if (id == null) {
             throw ApiException.badRequest("invalid_id", "orderId must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
         }
-        return UUID.fromString(raw);
+        return id;
     }
 
     /** The optional {@code status} filter of {@code GET /orders}. */

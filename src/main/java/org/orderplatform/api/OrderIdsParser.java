@@ -44,6 +44,14 @@ public final class OrderIdsParser {
         return maxIds;
     }
 
+    /**
+     * An order id as the API takes it, in the body here and in the path ({@link HttpRequests#orderId}): the
+     * canonical 8-4-4-4-12 hex form only ({@link UUID#fromString} would also take {@code 1-2-3-4-5}); null otherwise.
+     */
+    static UUID canonicalUuid(String text) {
+        return text != null && CANONICAL_UUID.matcher(text).matches() ? UUID.fromString(text) : null;
+    }
+
     /** The ids, in the order given; {@link ApiException} 400 naming the rule otherwise. */
     public List<UUID> parse(byte[] body) {
         if (body == null || body.length == 0) {
@@ -86,11 +94,11 @@ public final class OrderIdsParser {
         Map<UUID, Integer> seen = new HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
             JsonNode id = ids.get(i);
-            if (!id.isTextual() || !CANONICAL_UUID.matcher(id.asText()).matches()) {
+            UUID uuid = id.isTextual() ? canonicalUuid(id.asText()) : null;
+            if (uuid == null) {
                 throw ApiException.badRequest("invalid_field",
                         FIELD + "[" + i + "] must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
             }
-            UUID uuid = UUID.fromString(id.asText());
             Integer first = seen.putIfAbsent(uuid, i);
             if (first != null) {
                 throw ApiException.badRequest("invalid_field",

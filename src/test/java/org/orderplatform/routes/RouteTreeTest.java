@@ -26,15 +26,14 @@ import org.orderplatform.api.ConsoleAssets;
 import org.orderplatform.api.HttpRequests;
 import org.orderplatform.api.HttpResponses;
 import org.orderplatform.api.OpenApiDocument;
-import org.orderplatform.api.OrderStore;
 import org.orderplatform.infra.PollFailures;
 import org.orderplatform.observability.BacklogSampler;
 import org.orderplatform.observability.OrderMetrics;
 import org.orderplatform.observability.Retention;
-import org.orderplatform.transport.InprocessRecovery;
-import org.orderplatform.transport.OutboxNotifier;
-import org.orderplatform.transport.SqsAcknowledgement;
-import org.orderplatform.transport.SqsRelay;
+import org.orderplatform.transport.inprocess.InprocessRecovery;
+import org.orderplatform.transport.outbox.OutboxNotifier;
+import org.orderplatform.transport.sqs.SqsAcknowledgement;
+import org.orderplatform.transport.sqs.SqsRelay;
 import org.orderplatform.worker.CollectProcessed;
 import org.orderplatform.worker.OrderWorker;
 import org.orderplatform.worker.StaleLockRecovery;
@@ -83,13 +82,7 @@ class RouteTreeTest {
     private static Map<String, Class<?>> beans() {
         Map<String, Class<?>> beans = new LinkedHashMap<>();
         beans.put("orderWorker", OrderWorker.class);
-        beans.put("httpRequests", HttpRequests.class);
-        beans.put("httpResponses", HttpResponses.class);
-        beans.put("orderStore", OrderStore.class);
         beans.put("orderMetrics", OrderMetrics.class);
-        beans.put("adminAuth", AdminAuth.class);
-        beans.put("consoleAssets", ConsoleAssets.class);
-        beans.put("openApiDocument", OpenApiDocument.class);
         beans.put("pollFailures", PollFailures.class);
         beans.put("staleLockRecovery", StaleLockRecovery.class);
         beans.put("backlogSampler", BacklogSampler.class);
@@ -119,6 +112,8 @@ class RouteTreeTest {
             // the outbox intake's step; a method reference, since the notifier itself is a service the route would start
             context.getRegistry().bind("signalOutboxWorkers",
                     (Processor) ((OutboxNotifier) unconstructed(OutboxNotifier.class))::process);
+            context.getRegistry().bind("serveConsole", (Processor) ((ConsoleAssets) unconstructed(ConsoleAssets.class))::serve);
+            context.getRegistry().bind("serveOpenApi", (Processor) ((OpenApiDocument) unconstructed(OpenApiDocument.class))::serve);
             ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "route-tree-test", 1);
             context.getRegistry().bind("workerPool", pool);
             context.getRegistry().bind("sqsConsumerThread", new SynchronousExecutorService());

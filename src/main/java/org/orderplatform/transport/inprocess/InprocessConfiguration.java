@@ -6,7 +6,6 @@ import org.apache.camel.spi.Registry;
 import org.orderplatform.domain.RetryPolicy;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.observability.OrderMetrics;
-import org.orderplatform.transport.InprocessRecovery;
 import org.orderplatform.worker.WorkerConfiguration;
 
 import javax.sql.DataSource;

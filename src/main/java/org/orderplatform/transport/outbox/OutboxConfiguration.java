@@ -9,8 +9,6 @@ import org.orderplatform.RouteSelection.Role;
 import org.orderplatform.infra.DatabaseTimeouts;
 import org.orderplatform.infra.PollFailures;
 import org.orderplatform.infra.Settings;
-import org.orderplatform.transport.OutboxListener;
-import org.orderplatform.transport.OutboxNotifier;
 
 import java.sql.DriverManager;
 import java.util.Properties;

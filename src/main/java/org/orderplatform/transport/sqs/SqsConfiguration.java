@@ -18,8 +18,6 @@ import org.orderplatform.infra.SqsConsumerLogFilter;
 import org.orderplatform.infra.SqsQueues;
 import org.orderplatform.observability.OrderMetrics;
 import org.orderplatform.observability.SqsHealthCheck;
-import org.orderplatform.transport.SqsAcknowledgement;
-import org.orderplatform.transport.SqsRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;

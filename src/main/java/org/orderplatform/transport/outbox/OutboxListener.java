@@ -1,4 +1,4 @@
-package org.orderplatform.transport;
+package org.orderplatform.transport.outbox;
 
 import org.apache.camel.support.service.ServiceSupport;
 import org.postgresql.PGConnection;

@@ -1,4 +1,4 @@
-package org.orderplatform.transport;
+package org.orderplatform.transport.inprocess;
 
 import org.orderplatform.domain.OrderEvent;
 import org.orderplatform.infra.SqlStatement;

@@ -1,4 +1,4 @@
-package org.orderplatform.transport;
+package org.orderplatform.transport.outbox;
 
 import org.junit.jupiter.api.Test;
 import org.orderplatform.infra.PollFailures;

@@ -1,4 +1,4 @@
-package org.orderplatform.transport;
+package org.orderplatform.transport.sqs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;

@@ -1,4 +1,4 @@
-package org.orderplatform.transport;
+package org.orderplatform.transport.sqs;
 
 import java.util.ArrayList;
 import java.util.HashMap;

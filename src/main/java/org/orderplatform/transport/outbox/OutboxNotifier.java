@@ -1,4 +1,4 @@
-package org.orderplatform.transport;
+package org.orderplatform.transport.outbox;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
