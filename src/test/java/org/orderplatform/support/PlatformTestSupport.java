@@ -38,9 +38,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code @BindToRegistry} methods of a class registered by name twice), both of which the base class allows.
  * Tests where two applications or separate processes are the point keep {@link Platform} and the fault harness.
  * <p>
- * A class whose tests only read one application, and would each pay its boot, shares it the way Camel's test support
- * does: {@code @TestInstance(Lifecycle.PER_CLASS)} boots it (database and properties included) before the first test
- * and stops it after the last; {@link WithProperties} is refused there.
+ * A class whose tests need no application of their own, and would each pay its boot, shares one the way Camel's test
+ * support does: {@code @TestInstance(Lifecycle.PER_CLASS)} boots it (database and properties included) before the
+ * first test and stops it after the last; {@link WithProperties} is refused there. camel-test-junit5 4.18 calls this
+ * its legacy context manager and logs a deprecation warning per class: should a later Camel drop it, those classes
+ * boot once per test instead (slower, not different).
  */
 public abstract class PlatformTestSupport extends CamelMainTestSupport {
     // no initializer: CamelTestSupport's constructor asks for it before the fields of this class are initialised
