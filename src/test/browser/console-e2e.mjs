@@ -98,7 +98,7 @@ try {
   step('filter by reason');
   await page.getByLabel('Filter by reason').fill('no-such-reason-anywhere');
   await until('the filter to hide every row', async () => (await rows.count()) === 0);
-  await page.getByLabel('Filter by reason').fill('simulated');
+  await page.getByLabel('Filter by reason').fill('injected');
   await until('the filter to show the rows again', async () => (await rows.count()) === before);
 
   const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.orderId));

@@ -2,16 +2,12 @@ package org.orderplatform.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.orderplatform.support.Db;
+import org.junit.jupiter.api.TestInstance;
 import org.orderplatform.support.Http;
-import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -37,9 +33,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The API description the running service serves at {@code /openapi.json}: Redocly's recommended rules find no
  * error and no warning in it; it describes exactly the REST operations of the routes, with their status codes and
  * security, and the service enforces that security as described; and it equals the committed copy the generated
- * client is built from ({@link GeneratedClientTest}).
+ * client is built from ({@link GeneratedClientTest}). The four tests read one document of one application, so they
+ * share it (Camel's test support, per class).
  */
-class ApiDescriptionTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiDescriptionTest extends PlatformTestSupport {
     /** Pinned: a new Redocly release may add rules; moving to it is a deliberate change of this line. */
     static final String REDOCLY = "@redocly/cli@2.77.0";
     private static final Path SERVED = Path.of("target/openapi.json");
@@ -49,30 +47,24 @@ class ApiDescriptionTest {
     /** A problem line of the stylish format: {@code   12:3  warning  rule-id  message}. */
     private static final Pattern PROBLEM = Pattern.compile("(?m)^\\s*\\d+:\\d+\\s+(error|warning)\\s");
 
-    private static Platform platform;
-    private static String served;
+    private String served;
 
-    @BeforeAll
-    static void start() throws IOException {
-        Db db = new Db(TestDatabase.newDatabase("api_description"));
-        platform = Platform.start(Platform.defaults(db.url()));
-        Http.Response response = Http.anonymous(platform.baseUrl()).get("/openapi.json");
-        assertThat(response.status()).isEqualTo(200);
-        served = response.body();
-        Files.createDirectories(SERVED.getParent());
-        Files.writeString(SERVED, served, StandardCharsets.UTF_8);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (platform != null) {
-            platform.close();
+    /** The document the application serves, fetched once and written to target/ for the Redocly lint. */
+    private String served() throws IOException {
+        if (served == null) {
+            Http.Response response = Http.anonymous(baseUrl()).get("/openapi.json");
+            assertThat(response.status()).isEqualTo(200);
+            Files.createDirectories(SERVED.getParent());
+            Files.writeString(SERVED, response.body(), StandardCharsets.UTF_8);
+            served = response.body();
         }
+        return served;
     }
 
     @Test
     void redocly_finds_no_error_and_no_warning_in_the_served_document() throws Exception {
         assumeTrue(onPath("npx"), "npx (Node.js) is not installed: the Redocly lint of /openapi.json is SKIPPED");
+        served();
         Path out = Path.of("target/redocly-lint.out");
         Path err = Path.of("target/redocly-lint.err");
         ProcessBuilder lint = new ProcessBuilder("npx", "--yes", REDOCLY, "lint", "--format=stylish", SERVED.toAbsolutePath().toString())
@@ -97,7 +89,7 @@ class ApiDescriptionTest {
     @Test
     void the_committed_copy_the_client_is_generated_from_equals_the_served_document() throws IOException {
         List<String> differences = new ArrayList<>();
-        differences(JSON.readTree(Files.readString(COMMITTED)), JSON.readTree(served), "", differences);
+        differences(JSON.readTree(Files.readString(COMMITTED)), JSON.readTree(served()), "", differences);
         assertThat(differences)
                 .as("%s differs from the document the service serves at /openapi.json, from which the test client "
                         + "is generated (JSON pointers below). If the change of the API is intended, refresh the copy with%n"
@@ -130,9 +122,9 @@ class ApiDescriptionTest {
 
     @Test
     void the_document_describes_exactly_the_rest_operations_of_the_routes_with_their_codes_and_security() throws IOException {
-        JsonNode doc = JSON.readTree(served);
+        JsonNode doc = JSON.readTree(served());
         Map<String, Operation> routes = new TreeMap<>();
-        for (RestDefinition rest : ((ModelCamelContext) platform.context()).getRestDefinitions()) {
+        for (RestDefinition rest : context.getRestDefinitions()) {
             for (VerbDefinition verb : rest.getVerbs()) {
                 Set<String> codes = new TreeSet<>();
                 verb.getResponseMsgs().forEach(message -> codes.add(message.getCode()));
@@ -166,8 +158,8 @@ class ApiDescriptionTest {
      */
     @Test
     void the_service_enforces_the_security_the_document_states() throws IOException {
-        JsonNode doc = JSON.readTree(served);
-        Http anonymous = Http.anonymous(platform.baseUrl());
+        JsonNode doc = JSON.readTree(served());
+        Http anonymous = Http.anonymous(baseUrl());
         int checked = 0;
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();

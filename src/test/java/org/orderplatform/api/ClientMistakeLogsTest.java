@@ -2,14 +2,10 @@ package org.orderplatform.api;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.orderplatform.support.Db;
 import org.orderplatform.support.LogCapture;
-import org.orderplatform.support.Platform;
+import org.orderplatform.support.PlatformTestSupport;
 import org.orderplatform.support.RawHttp;
-import org.orderplatform.support.TestDatabase;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,28 +19,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the body and a bad percent escape in the path write no WARN or ERROR line and no stack trace, and at most a
  * few short lines below WARN (one per report interval), not one per request.
  */
-class ClientMistakeLogsTest {
+class ClientMistakeLogsTest extends PlatformTestSupport {
     private static final int EACH = 50;
-    private static Platform api;
-    private static RawHttp raw;
 
-    @BeforeAll
-    static void start() {
-        Map<String, String> p = Platform.defaults(new Db(TestDatabase.newDatabase("client_mistake_logs")).url());
+    @Override
+    protected void properties(Map<String, String> p) {
         p.put("orders.role", "api");
-        api = Platform.start(p);
-        raw = new RawHttp(api.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
     }
 
     @Test
     void malformed_chunks_disconnects_mid_body_and_bad_path_escapes_log_no_warning_and_no_stack_trace() throws Exception {
+        RawHttp raw = rawHttp();
         List<ILoggingEvent> events;
         try (LogCapture log = new LogCapture()) {
             for (int i = 0; i < EACH; i++) {

@@ -1,13 +1,10 @@
 package org.orderplatform.api;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.orderplatform.support.Db;
-import org.orderplatform.support.Platform;
+import org.junit.jupiter.api.TestInstance;
+import org.orderplatform.support.PlatformTestSupport;
 import org.orderplatform.support.RawHttp;
-import org.orderplatform.support.TestDatabase;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,28 +23,23 @@ import static org.awaitility.Awaitility.await;
  * sending a header a byte at a time and a body that never completes are cut off while a normal client is served
  * meanwhile; an idle connection is closed; connections over the cap are refused with 503 and the next one after a
  * slot frees up is served. Normal requests here use raw sockets with {@code Connection: close}, so that no pooled
- * connection of a test client counts against the cap.
+ * connection of a test client counts against the cap. The five tests share one application (Camel's test support,
+ * per class): a boot each would cost more than the tests themselves.
  */
-class HttpServerLimitsTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpServerLimitsTest extends PlatformTestSupport {
     private static final int HEADER_TIMEOUT_MS = 1000;
     private static final int BODY_TIMEOUT_MS = 1000;
     private static final int IDLE_TIMEOUT_MS = 1500;
     private static final int MAX_CONNECTIONS = 6;
 
-    private static Platform api;
-    private static RawHttp raw;
-
-    @BeforeAll
-    static void start() {
-        Db db = new Db(TestDatabase.newDatabase("http_limits"));
-        Map<String, String> p = Platform.defaults(db.url());
+    @Override
+    protected void properties(Map<String, String> p) {
         p.put("orders.role", "api");
         p.put("orders.http.header-timeout-ms", String.valueOf(HEADER_TIMEOUT_MS));
         p.put("orders.http.body-timeout-ms", String.valueOf(BODY_TIMEOUT_MS));
         p.put("orders.http.idle-timeout-ms", String.valueOf(IDLE_TIMEOUT_MS));
         p.put("orders.http.max-connections", String.valueOf(MAX_CONNECTIONS));
-        api = Platform.start(p);
-        raw = new RawHttp(api.port());
     }
 
     /**
@@ -58,20 +50,13 @@ class HttpServerLimitsTest {
     void waitForFreeSlots() {
         await("the server frees the slots of closed connections").atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> raw.exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .until(() -> rawHttp().exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                         .startsWith("HTTP/1.1 200"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
     }
 
     @Test
     void a_slowloris_sending_a_header_a_byte_at_a_time_is_cut_off_while_a_normal_client_is_served() throws Exception {
-        try (Socket slow = raw.connect()) {
+        try (Socket slow = rawHttp().connect()) {
             OutputStream out = slow.getOutputStream();
             out.write("GET /orders HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
@@ -87,7 +72,7 @@ class HttpServerLimitsTest {
                     break;
                 }
                 if (normalServed < 3) {
-                    assertThat(raw.exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+                    assertThat(rawHttp().exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
                             .as("a normal client is served while the slowloris dribbles").startsWith("HTTP/1.1 200");
                     normalServed++;
                 }
@@ -104,11 +89,11 @@ class HttpServerLimitsTest {
 
     @Test
     void a_body_that_never_completes_is_cut_off_while_a_normal_client_is_served() throws Exception {
-        try (Socket slow = raw.connect()) {
+        try (Socket slow = rawHttp().connect()) {
             slow.getOutputStream().write(("POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 200\r\n\r\n{\"customerId\":").getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
-            assertThat(raw.exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+            assertThat(rawHttp().exchange("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
                     .startsWith("HTTP/1.1 200");
             String answer = RawHttp.readUntilClosed(slow, HEADER_TIMEOUT_MS * 4);
             assertThat(answer).as("closed without an answer: no request was dispatched").isEmpty();
@@ -118,7 +103,7 @@ class HttpServerLimitsTest {
 
     @Test
     void a_connection_that_sends_nothing_is_closed_after_the_header_timeout() throws Exception {
-        try (Socket silent = raw.connect()) {
+        try (Socket silent = rawHttp().connect()) {
             long start = System.nanoTime();
             assertThat(RawHttp.readUntilClosed(silent, HEADER_TIMEOUT_MS * 4)).isEmpty();
             assertThat(elapsedMs(start)).isBetween((long) HEADER_TIMEOUT_MS - 100, HEADER_TIMEOUT_MS * 4L);
@@ -127,7 +112,7 @@ class HttpServerLimitsTest {
 
     @Test
     void a_kept_alive_connection_is_closed_after_the_idle_timeout() throws Exception {
-        try (Socket kept = raw.connect()) {
+        try (Socket kept = rawHttp().connect()) {
             kept.getOutputStream().write("GET /orders?limit=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
@@ -142,7 +127,7 @@ class HttpServerLimitsTest {
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < MAX_CONNECTIONS; i++) {
-                held.add(raw.connect());
+                held.add(rawHttp().connect());
             }
             // the server counts a connection once it has set it up: a request on the last one proves all are counted
             Socket last = held.get(held.size() - 1);
@@ -150,7 +135,7 @@ class HttpServerLimitsTest {
                     .getBytes(StandardCharsets.US_ASCII));
             assertThat(RawHttp.readAvailable(last, 2000)).startsWith("HTTP/1.1 200");
 
-            try (Socket over = raw.connect()) {
+            try (Socket over = rawHttp().connect()) {
                 String refused = RawHttp.readUntilClosed(over, 2000);
                 assertThat(refused).startsWith("HTTP/1.1 503").contains("Retry-After: 1")
                         .contains("{\"error\":\"unavailable\"");

@@ -3,10 +3,8 @@ package org.orderplatform.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Db;
-import org.orderplatform.support.DeadLetters;
 import org.orderplatform.support.Http;
-import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,36 +18,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two operators reprocess the same dead letters at the same moment, listing them in opposite orders: each
  * order is reprocessed exactly once, and neither request fails (two statements that lock the same rows in
- * different orders would deadlock, and PostgreSQL would abort one of them with a 500).
+ * different orders would deadlock, and PostgreSQL would abort one of them with a 500). The application runs without
+ * a worker, so every round, the first included, puts the orders back where a failed last attempt leaves them.
  */
-class BulkReprocessRaceTest {
+class BulkReprocessRaceTest extends PlatformTestSupport {
     private static final int ORDERS = 40;
     private static final int ROUNDS = 15;
 
-    @Test
-    void concurrent_bulk_reprocesses_of_the_same_orders_reprocess_each_once_and_never_fail() {
-        Db db = new Db(TestDatabase.newDatabase("bulk_race"));
-        List<String> ids = DeadLetters.create(db, ORDERS, "race");
-        Map<String, String> p = Platform.defaults(db.url());
+    @Override
+    protected void properties(Map<String, String> p) {
         // no worker: reprocessed orders stay PENDING, so each round can put them back into the DLQ
         p.put("orders.role", "api");
-        try (Platform api = Platform.start(p)) {
-            Http http = new Http(api.baseUrl());
-            List<String> reversed = new ArrayList<>(ids);
-            Collections.reverse(reversed);
-            for (int round = 1; round <= ROUNDS; round++) {
-                CompletableFuture<Http.Response> a = CompletableFuture.supplyAsync(() -> reprocess(http, ids));
-                CompletableFuture<Http.Response> b = CompletableFuture.supplyAsync(() -> reprocess(http, reversed));
-                Http.Response first = a.join();
-                Http.Response second = b.join();
-                assertThat(first.status()).as("round %d, first request: %s", round, first.body()).isEqualTo(200);
-                assertThat(second.status()).as("round %d, second request: %s", round, second.body()).isEqualTo(200);
-                assertThat(reprocessed(first) + reprocessed(second)).as("round %d: each order reprocessed once", round)
-                        .isEqualTo(ORDERS);
-                assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PENDING'")).isEqualTo(ORDERS);
-                assertThat(db.count("SELECT count(*) FROM dlq")).isZero();
-                deadLetterAgain(db);
-            }
+    }
+
+    @Test
+    void concurrent_bulk_reprocesses_of_the_same_orders_reprocess_each_once_and_never_fail() {
+        Http http = http();
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= ORDERS; i++) {
+            ids.add(http.createOrder("X-Correlation-Id", "race-" + i));
+        }
+        deadLetterAgain(db);
+        List<String> reversed = new ArrayList<>(ids);
+        Collections.reverse(reversed);
+        for (int round = 1; round <= ROUNDS; round++) {
+            CompletableFuture<Http.Response> a = CompletableFuture.supplyAsync(() -> reprocess(http, ids));
+            CompletableFuture<Http.Response> b = CompletableFuture.supplyAsync(() -> reprocess(http, reversed));
+            Http.Response first = a.join();
+            Http.Response second = b.join();
+            assertThat(first.status()).as("round %d, first request: %s", round, first.body()).isEqualTo(200);
+            assertThat(second.status()).as("round %d, second request: %s", round, second.body()).isEqualTo(200);
+            assertThat(reprocessed(first) + reprocessed(second)).as("round %d: each order reprocessed once", round)
+                    .isEqualTo(ORDERS);
+            assertThat(db.count("SELECT count(*) FROM orders WHERE status = 'PENDING'")).isEqualTo(ORDERS);
+            assertThat(db.count("SELECT count(*) FROM dlq")).isZero();
+            deadLetterAgain(db);
         }
     }
 

@@ -1,50 +1,29 @@
 package org.orderplatform.console;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.orderplatform.api.ConsoleAssets;
-import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
-import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The console's files come from the jar with their content types and a Content-Security-Policy, and no
  * spelling of a path outside the console reaches anything: requests are sent raw over a socket, so the
- * client normalizes nothing.
+ * client normalizes nothing. The seventeen cases only read files, so they share one application (Camel's test
+ * support, per class).
  */
-class ConsoleAssetsTest {
-    private static Platform platform;
-
-    @BeforeAll
-    static void start() {
-        Db db = new Db(TestDatabase.newDatabase("console_assets"));
-        platform = Platform.start(Platform.defaults(db.url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleAssetsTest extends PlatformTestSupport {
 
     @Test
     void the_console_files_are_served_with_their_types_and_a_strict_policy() {
-        Http anonymous = Http.anonymous(platform.baseUrl());
+        Http anonymous = Http.anonymous(baseUrl());
         String[][] files = {
                 {"/console/", "text/html; charset=utf-8", "<title>Order Platform: operator console</title>"},
                 {"/console/index.html", "text/html; charset=utf-8", "<script src=\"console.js\" defer></script>"},
@@ -92,26 +71,11 @@ class ConsoleAssetsTest {
             "/console/../db/migration/V1__orders_outbox_dlq.sql",
             "/consolex",
     })
-    void no_path_leaves_the_console_files(String path) {
-        String answer = raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    void no_path_leaves_the_console_files(String path) throws IOException {
+        String answer = rawHttp().exchange("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         String status = answer.substring(0, answer.indexOf("\r\n"));
         assertThat(status).as(path).matches("HTTP/1.1 (400|404) .*");
         assertThat(answer).as(path).doesNotContain("orders.admin.token", "camel.server", "CREATE TABLE", "root:",
                 "<configuration", "sessionStorage");
-    }
-
-    private static String raw(String request) {
-        try (Socket socket = new Socket("127.0.0.1", platform.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            in.transferTo(buffer);
-            return buffer.toString(StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,16 +1,14 @@
 package org.orderplatform.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.orderplatform.support.Db;
-import org.orderplatform.support.DeadLetters;
 import org.orderplatform.support.Http;
-import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,39 +17,44 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The operations the operator console uses (issue 11), on the real application: an order's history, the
- * lookup by correlation id, the overview's counts and bulk reprocess. The DLQ is filled by a platform whose
- * processing fails; the tests run against a second one, on the same database, whose processing succeeds.
+ * lookup by correlation id, the overview's counts and bulk reprocess. The tests share one application (Camel's test
+ * support, per class) and its DLQ, filled before the first test by its own worker while every attempt failed
+ * (AdviceWith); from then on, attempts succeed.
  */
-class OperatorApiTest {
-    private static Db db;
-    private static List<String> dead;
-    private static Platform platform;
-    private static Http http;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OperatorApiTest extends PlatformTestSupport {
+    private List<String> dead;
+    private Http http;
 
-    @BeforeAll
-    static void start() {
-        db = new Db(TestDatabase.newDatabase("operator_api"));
-        dead = DeadLetters.create(db, 6, "op-dead");
-        Map<String, String> p = Platform.defaults(db.url());
+    @Override
+    protected void properties(Map<String, String> p) {
         p.put("orders.api.reprocess-max-ids", "5");
-        platform = Platform.start(p);
-        http = new Http(platform.baseUrl());
+        // each dead letter fails once: its history is one failed attempt
+        p.put("orders.retry.max-attempts", "1");
     }
 
-    @AfterAll
-    static void stop() {
-        if (platform != null) {
-            platform.close();
+    @Override
+    public boolean isUseAdviceWith() {
+        return true;
+    }
+
+    /** Before the first test: six orders dead-lettered by the application, whose attempts succeed from then on. */
+    @BeforeEach
+    void deadLettered() throws Exception {
+        if (dead == null) {
+            http = http();
+            dead = deadLetters(6, "op-dead");
         }
     }
 
-    private static long changes() {
+    private long changes() {
         return db.count("SELECT (SELECT count(*) FROM outbox) + (SELECT count(*) FROM order_transitions)"
                 + " + (SELECT count(*) FROM dlq) * 1000");
     }
@@ -60,7 +63,7 @@ class OperatorApiTest {
     void bulk_reprocess_needs_the_operator_token_and_writes_nothing_without_it() {
         long before = changes();
         String body = "{\"orderIds\":[\"" + dead.get(5) + "\"]}";
-        for (Http client : new Http[] {Http.anonymous(platform.baseUrl()), Http.withToken(platform.baseUrl(), "wrong")}) {
+        for (Http client : new Http[] {Http.anonymous(baseUrl()), Http.withToken(baseUrl(), "wrong")}) {
             Http.Response r = client.post("/dlq/reprocess", "application/json", body);
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.json().get("error").asText()).isEqualTo("unauthorized");
@@ -117,13 +120,15 @@ class OperatorApiTest {
     void bulk_reprocess_answers_per_id_in_order_and_the_reprocessed_orders_reach_processed() {
         String unknown = UUID.randomUUID().toString();
         // an order with a DLQ entry that is not FAILED (a concurrent reprocess and a stale entry): the 409 case
+        NotifyBuilder attempt = whenSentAndDone("direct:process-order", 1);
         String notFailed = http.createOrder();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "PROCESSED".equals(status(notFailed)));
+        awaitProcessed(attempt, notFailed);
         db.update("INSERT INTO dlq (order_id, reason, retry_count, correlation_id) VALUES (?::uuid, 'stale', 1, 'x')",
                 notFailed);
         String first = dead.get(0);
         String second = dead.get(1);
 
+        NotifyBuilder attempts = whenSentAndDone("direct:process-order", 2);
         Http.Response r = http.post("/dlq/reprocess", "application/json",
                 "{\"orderIds\":[\"" + first + "\",\"" + unknown + "\",\"" + notFailed + "\",\"" + second + "\"]}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -142,13 +147,13 @@ class OperatorApiTest {
         assertThat(db.count("SELECT count(*) FROM dlq WHERE order_id = ?::uuid", notFailed)).as("409 keeps the entry").isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM outbox WHERE event_type = 'OrderReprocessed' AND order_id IN (?::uuid, ?::uuid)",
                 first, second)).isEqualTo(2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "PROCESSED".equals(status(first)) && "PROCESSED".equals(status(second)));
+        awaitProcessed(attempts, first, second);
 
         JsonNode history = http.get("/orders/" + first + "/transitions").json();
         List<String> steps = new ArrayList<>();
         history.forEach(t -> steps.add(t.get("from").asText() + ">" + t.get("to").asText() + "@" + t.get("attempt").asInt()));
         assertThat(steps).containsExactly("PROCESSING>FAILED@1", "FAILED>PENDING@0", "PROCESSING>PROCESSED@1");
-        assertThat(history.get(0).get("reason").asText()).isEqualTo("simulated processing failure on attempt 1");
+        assertThat(history.get(0).get("reason").asText()).isEqualTo("injected failure (AdviceWith)");
         assertThat(history.get(0).get("worker").asText()).isNotBlank();
         assertThat(history.get(1).get("reason").asText()).isEqualTo("reprocessed by an operator");
         assertThat(history.get(1).get("worker").isNull()).isTrue();
@@ -162,16 +167,17 @@ class OperatorApiTest {
     @Test
     void the_single_reprocess_keeps_its_answers_on_the_shared_statement() {
         String id = dead.get(2);
+        NotifyBuilder attempt = whenSentAndDone("direct:process-order", 1);
         Http.Response r = http.post("/dlq/" + id + "/reprocess", null, null);
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(http.post("/dlq/" + id + "/reprocess", null, null).json().get("error").asText())
                 .isEqualTo("dlq_entry_not_found");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "PROCESSED".equals(status(id)));
+        awaitProcessed(attempt, id);
     }
 
     @Test
     void transitions_refuse_a_bad_id_answer_404_for_an_unknown_order_and_open_without_token() {
-        Http anonymous = Http.anonymous(platform.baseUrl());
+        Http anonymous = Http.anonymous(baseUrl());
         Http.Response bad = anonymous.get("/orders/not-a-uuid/transitions");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("error").asText()).isEqualTo("invalid_id");
@@ -218,7 +224,13 @@ class OperatorApiTest {
         assertThat(orders.get("FAILED").asLong()).isGreaterThanOrEqualTo(2);
     }
 
-    private static String status(String id) {
+    /** Waits for the attempts, then for their completion statement (on the outbox, once for the whole batch). */
+    private void awaitProcessed(NotifyBuilder attempts, String... ids) {
+        awaitRoute(attempts, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Stream.of(ids).allMatch(id -> "PROCESSED".equals(status(id))));
+    }
+
+    private String status(String id) {
         return http.get("/orders/" + id).json().get("status").asText();
     }
 }

@@ -1,13 +1,10 @@
 package org.orderplatform.security;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.orderplatform.observability.Retention;
-import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
-import org.orderplatform.support.Platform;
-import org.orderplatform.support.TestDatabase;
+import org.orderplatform.support.PlatformTestSupport;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -23,27 +20,18 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Idempotency-Key on POST /orders: client retries are safe, reuse with another body is refused. */
-class IdempotencyTest {
-    private static Db db;
-    private static Platform platform;
-    private static Http http;
-
-    @BeforeAll
-    static void start() {
-        db = new Db(TestDatabase.newDatabase("idempotency"));
-        Map<String, String> p = Platform.defaults(db.url());
+/**
+ * Idempotency-Key on POST /orders: client retries are safe, reuse with another body is refused. Each test counts
+ * from what is stored before it, so the five share one application (Camel's test support, per class).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdempotencyTest extends PlatformTestSupport {
+    @Override
+    protected void properties(Map<String, String> p) {
         p.put("orders.role", "api");
-        platform = Platform.start(p);
-        http = new Http(platform.baseUrl());
     }
 
-    @AfterAll
-    static void stop() {
-        platform.close();
-    }
-
-    private static long orders() {
+    private long orders() {
         return db.count("SELECT count(*) FROM orders");
     }
 
@@ -51,12 +39,12 @@ class IdempotencyTest {
     void the_same_key_and_body_return_the_same_order_and_store_nothing_new() {
         String key = UUID.randomUUID().toString();
         long before = orders();
-        Http.Response first = http.post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key,
+        Http.Response first = http().post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key,
                 "X-Correlation-Id", "first-try");
         // the same order, formatted differently, retried with another correlation id
         String sameOrder = "{ \"items\": [ {\"unitPrice\": 19.990, \"sku\": \"SKU-1\", \"quantity\": 2} ],"
                 + " \"currency\": \"EUR\", \"customerId\": \"c-42\" }";
-        Http.Response retry = http.post("/orders", "application/json", sameOrder, "Idempotency-Key", key,
+        Http.Response retry = http().post("/orders", "application/json", sameOrder, "Idempotency-Key", key,
                 "X-Correlation-Id", "second-try");
         assertThat(first.status()).isEqualTo(202);
         assertThat(retry.status()).isEqualTo(202);
@@ -73,9 +61,9 @@ class IdempotencyTest {
     @Test
     void the_same_key_with_a_different_body_is_refused_with_422() {
         String key = UUID.randomUUID().toString();
-        assertThat(http.post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key).status()).isEqualTo(202);
+        assertThat(http().post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key).status()).isEqualTo(202);
         long before = orders();
-        Http.Response other = http.post("/orders", "application/json", Http.VALID_ORDER.replace("\"quantity\":2", "\"quantity\":3"),
+        Http.Response other = http().post("/orders", "application/json", Http.VALID_ORDER.replace("\"quantity\":2", "\"quantity\":3"),
                 "Idempotency-Key", key);
         assertThat(other.status()).isEqualTo(422);
         assertThat(other.json().get("error").asText()).isEqualTo("idempotency_key_reused");
@@ -93,7 +81,7 @@ class IdempotencyTest {
         for (int i = 0; i < clients; i++) {
             Callable<Http.Response> call = () -> {
                 go.await();
-                return http.post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key);
+                return http().post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key);
             };
             answers.add(pool.submit(call));
         }
@@ -113,7 +101,7 @@ class IdempotencyTest {
     void malformed_keys_are_refused_and_store_nothing() {
         long before = orders();
         for (String bad : new String[] {"", "has space", "x".repeat(129), "semi;colon"}) {
-            Http.Response r = http.post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", bad);
+            Http.Response r = http().post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", bad);
             assertThat(r.status()).as("key '%s'", bad).isEqualTo(400);
             assertThat(r.json().get("error").asText()).isEqualTo("invalid_header");
         }
@@ -123,12 +111,12 @@ class IdempotencyTest {
     @Test
     void expired_keys_are_forgotten_so_the_key_creates_a_new_order() throws Exception {
         String key = UUID.randomUUID().toString();
-        String first = http.post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key).json().get("orderId").asText();
+        String first = http().post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key).json().get("orderId").asText();
         db.update("UPDATE idempotency_keys SET created_at = now() - interval '2 days' WHERE key = ?", key);
-        DataSource dataSource = platform.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         new Retention(dataSource, Duration.ofDays(7), Duration.ofDays(1), 100, 10).purge();
         assertThat(db.count("SELECT count(*) FROM idempotency_keys WHERE key = ?", key)).isZero();
-        String second = http.post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key).json().get("orderId").asText();
+        String second = http().post("/orders", "application/json", Http.VALID_ORDER, "Idempotency-Key", key).json().get("orderId").asText();
         assertThat(second).isNotEqualTo(first);
     }
 }

@@ -1,7 +1,6 @@
 package org.orderplatform.transport;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Http;
@@ -9,7 +8,6 @@ import org.orderplatform.support.LogCapture;
 import org.orderplatform.support.Orders;
 import org.orderplatform.support.PlatformTestSupport;
 import org.orderplatform.support.WithProperties;
-import org.orderplatform.worker.ProcessingFailedException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,15 +50,6 @@ abstract class TransportContract extends PlatformTestSupport {
     protected void start() {
         orders = new Orders(db);
         context.start();
-    }
-
-    /** AdviceWith: every attempt of process-order fails with a business failure while {@code failing} is set. */
-    protected void failAttemptsWhile(AtomicBoolean failing) throws Exception {
-        AdviceWith.adviceWith(context, "process-order", route -> route.weaveAddFirst().process(exchange -> {
-            if (failing.get()) {
-                throw new ProcessingFailedException("injected failure (AdviceWith)");
-            }
-        }));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.orderplatform.worker;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.support.Http;
@@ -54,11 +53,7 @@ class OutboxWorkerTest extends PlatformTestSupport {
     @WithProperties({"orders.retry.max-attempts=3", "orders.retry.initial-delay-ms=300", "orders.retry.multiplier=3.0"})
     void retries_with_growing_backoff_then_dead_letters_and_reprocess_completes_it() throws Exception {
         AtomicBoolean failing = new AtomicBoolean(true);
-        AdviceWith.adviceWith(context, "process-order", route -> route.weaveAddFirst().process(exchange -> {
-            if (failing.get()) {
-                throw new ProcessingFailedException("injected failure (AdviceWith)");
-            }
-        }));
+        failAttemptsWhile(failing);
         context.start();
         Http http = http();
         NotifyBuilder deadLettered = whenSentAndDone("direct:dead-lettered", 1);
