@@ -541,11 +541,14 @@ drain_sqs() {
 stop_all() { local pid; for pid in "$@"; do stop_jvm "$pid"; done; }
 
 phase_drain() {
+  if [[ " ${BENCH_DRAIN_TRANSPORTS:-outbox sqs} " == *" outbox "* ]]; then
   drain_outbox 1 service.drain.outbox "$DRAIN_N"
   memory mem.drain.outbox.worker "${WORKER_PIDS[0]}"
   say "  idle outbox worker: CPU over 20 s with nothing to do"
   idle service.worker.outbox.idle_cpu_pct "${WORKER_PIDS[0]}"
   stop_all "${WORKER_PIDS[@]}"
+  fi
+  [[ " ${BENCH_DRAIN_TRANSPORTS:-outbox sqs} " == *" sqs "* ]] || return 0
 
   drain_sqs 1 service.drain.sqs "$DRAIN_N"
   memory mem.drain.sqs.api "$SQS_API_PID"
@@ -655,11 +658,46 @@ paced() {
       --connections 16 > "$OUT/logs/paced-$1.txt" 2>&1 || true
 }
 
+# BENCH_HOPS=1 (bench-only probe, sqs end to end): a trigger keeps each order's START time (the lease's
+# locked_at, which COMPLETE clears) and COMPLETE time, so the report splits the end-to-end time into its hops:
+# intake -> relay claim (outbox.locked_at) -> relay marked sent (done_at, after SQS accepted) -> START -> COMPLETE.
+# now() is each transaction's start. The trigger costs a row per order: not for the measured figures.
+hops_install() {
+  psqlq -c "DROP TABLE IF EXISTS bench_hops" -c "CREATE TABLE bench_hops (order_id uuid PRIMARY KEY, started_at timestamptz, completed_at timestamptz)" \
+        -c "CREATE OR REPLACE FUNCTION bench_hop() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+              INSERT INTO bench_hops VALUES (OLD.id, OLD.locked_at, NEW.updated_at) ON CONFLICT DO NOTHING; RETURN NULL; END \$\$" \
+        -c "CREATE TRIGGER bench_hop AFTER UPDATE ON orders FOR EACH ROW
+              WHEN (OLD.status = 'PROCESSING' AND NEW.status = 'PROCESSED') EXECUTE FUNCTION bench_hop()" >>"$LOG"
+}
+hops_report() { # KEY SINCE
+  local hop ids
+  # the plans of the batch START (sql/start-orders.sql) on the tables as the run left them: custom and generic
+  ids=$(psqlq -c "SELECT '{' || string_agg(id::text, ',') || '}' FROM (SELECT id FROM orders ORDER BY created_at DESC LIMIT 3) x")
+  sed -e 's/:order_ids/$1/; s/:worker_id/$2/; s/:lease_timeout_s/$3/; s/:max_attempts/$4/; s/;$//' \
+      "$ROOT/src/main/resources/sql/start-orders.sql" | grep -v '^--' > "$OUT/start-orders.prepare.sql"
+  { echo "SELECT relname, n_live_tup, last_autoanalyze, last_autovacuum FROM pg_stat_user_tables WHERE relname IN ('orders', 'outbox');"
+    for mode in force_custom_plan force_generic_plan; do
+      echo "BEGIN; SET LOCAL plan_cache_mode = $mode; PREPARE s$mode(uuid[], text, int, int) AS"
+      cat "$OUT/start-orders.prepare.sql"; echo ";"
+      echo "EXPLAIN (ANALYZE, BUFFERS) EXECUTE s$mode('$ids', 'bench', 30, 5); ROLLBACK;"
+    done; } | psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DB" > "$OUT/start-orders.explain.txt" 2>&1 || true
+  for hop in "claim:e.locked_at - o.created_at" "send:e.done_at - e.locked_at" "start:h.started_at - e.done_at" \
+             "complete:h.completed_at - h.started_at" "total:h.completed_at - o.created_at"; do
+    result "$1.hop.${hop%%:*}.p50_p99_ms" "$(psqlq -F ' / ' -c "
+        SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ms))::numeric, 1),
+               round((percentile_cont(0.99) WITHIN GROUP (ORDER BY ms))::numeric, 1)
+          FROM (SELECT extract(epoch FROM ${hop#*:}) * 1000 AS ms
+                  FROM orders o JOIN outbox e ON e.order_id = o.id JOIN bench_hops h ON h.order_id = o.id
+                 WHERE o.created_at >= '$2') s")"
+  done
+}
+
 phase_e2e() {
   local t api worker="" since line n
   for t in $E2E_TRANSPORTS; do
     say "== end-to-end ($t): $RATE orders/s for ${E2E_S}s after a 5 s warm-up"
     reset_db
+    [[ $t == sqs && "${BENCH_HOPS:-0}" == 1 ]] && hops_install
     if [[ $t == inprocess ]]; then
       start_jvm "e2e-$t" "$API_PORT" -Dorders.role=all -Dorders.transport=inprocess; api=$JVM_PID; worker=""
     else
@@ -695,6 +733,7 @@ phase_e2e() {
     result "service.e2e.$t.p50_ms" "$p50"
     result "service.e2e.$t.p99_ms" "$p99"
     result "service.e2e.$t.unfinished" "$unfinished"
+    [[ $t == sqs && "${BENCH_HOPS:-0}" == 1 ]] && hops_report "service.e2e.$t" "$since"
     if [[ $t == inprocess ]]; then memory "mem.e2e.$t.all" "$api"; fi
     [[ -n "$worker" ]] && stop_jvm "$worker"
     stop_jvm "$api"
