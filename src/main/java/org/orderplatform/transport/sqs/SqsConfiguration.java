@@ -90,6 +90,10 @@ public final class SqsConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("jsonMapper", ObjectMapper.class),
                 registry.lookupByNameAndType("workerId", String.class), queues.queueUrl(), metrics,
                 redrive.redriveAfterSeconds()));
+        // the relay sends a claim's batches of ten in parallel and settles the claim in one statement
+        registry.bind("sqsRelaySends", new SqsRelaySends());
+        registry.bind("sqsRelayPool", context.getExecutorServiceManager().newFixedThreadPool(this, "SqsRelay",
+                settings.integer("orders.sqs.relay-senders", 1, 10)));
         // its flush timer is a thread that exists only once a delete waits (a scheduled pool starts threads on demand)
         SqsAcknowledgement acknowledgement = new SqsAcknowledgement(queues.client(), queues.queueUrl(),
                 registry.lookupByNameAndType("jsonMapper", ObjectMapper.class), metrics,

@@ -129,18 +129,40 @@ public class SqsRelay {
         return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
-    /** Marks the entries SQS accepted as relayed and releases the ones it refused for the next round. */
-    public void settle(SendMessageBatchResponse response) throws SQLException {
-        List<Long> sent = response.successful().stream().map(e -> Long.parseLong(e.id())).toList();
-        List<Long> refused = response.failed().stream().map(e -> Long.parseLong(e.id())).toList();
+    /**
+     * What the sends of one claim gave: SQS's answer to each batch that reached it, and the first send that
+     * failed (null when none). The batches of a claim go out in parallel (routes/sqs/api/sqs-relay.camel.yaml).
+     */
+    public record Sends(List<SendMessageBatchResponse> responses, Exception failure) {
+    }
+
+    /**
+     * Marks the entries SQS accepted as relayed and releases the ones it refused for the next round, in one
+     * statement each for the whole claim; then rethrows a failed send: its events stay LOCKED until stale-lock
+     * recovery returns them (they may have reached SQS: at-least-once, workers drop duplicates).
+     */
+    public void settle(Sends sends) throws Exception {
+        List<Long> sent = new ArrayList<>();
+        List<Long> refused = new ArrayList<>();
+        String refusal = null;
+        for (SendMessageBatchResponse response : sends.responses()) {
+            response.successful().forEach(e -> sent.add(Long.parseLong(e.id())));
+            response.failed().forEach(e -> refused.add(Long.parseLong(e.id())));
+            if (refusal == null && !response.failed().isEmpty()) {
+                refusal = response.failed().get(0).message();
+            }
+        }
         metrics.relayed(sent.size(), refused.size());
         try (Connection c = dataSource.getConnection()) {
             update(c, MARK_RELAYED, sent);
             if (!refused.isEmpty()) {
                 LOG.warn("SQS refused {} of {} events ({}); they will be sent again", refused.size(),
-                        refused.size() + sent.size(), response.failed().get(0).message());
+                        refused.size() + sent.size(), refusal);
                 update(c, RELEASE, refused);
             }
+        }
+        if (sends.failure() != null) {
+            throw sends.failure();
         }
     }
 
