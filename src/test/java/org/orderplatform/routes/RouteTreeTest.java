@@ -34,6 +34,7 @@ import org.orderplatform.transport.inprocess.InprocessRecovery;
 import org.orderplatform.transport.outbox.OutboxNotifier;
 import org.orderplatform.transport.sqs.SqsAcknowledgement;
 import org.orderplatform.transport.sqs.SqsRelay;
+import org.orderplatform.transport.sqs.SqsRelaySends;
 import org.orderplatform.worker.CollectProcessed;
 import org.orderplatform.worker.OrderWorker;
 import org.orderplatform.worker.StaleLockRecovery;
@@ -117,6 +118,9 @@ class RouteTreeTest {
             ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "route-tree-test", 1);
             context.getRegistry().bind("workerPool", pool);
             context.getRegistry().bind("sqsConsumerThread", new SynchronousExecutorService());
+            // the relay's parallel sends: their thread pool and the strategy that gathers their answers
+            context.getRegistry().bind("sqsRelayPool", pool);
+            context.getRegistry().bind("sqsRelaySends", new SqsRelaySends());
             // the aws2-sqs endpoints need a client to be created; it is never called
             SqsClient sqs = SqsClient.builder().region(Region.EU_WEST_1).credentialsProvider(AnonymousCredentialsProvider.create())
                     .endpointOverride(URI.create("http://127.0.0.1:9")).build();
