@@ -2,15 +2,16 @@ package org.orderplatform.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.orderplatform.support.Db;
 import org.orderplatform.support.Http;
 import org.orderplatform.support.Platform;
+import org.orderplatform.support.PlatformTestSupport;
 import org.orderplatform.support.RawHttp;
 import org.orderplatform.support.RawHttp.Conversation;
 import org.orderplatform.support.RawHttp.Reply;
@@ -46,7 +47,8 @@ import static org.awaitility.Awaitility.await;
  * success path and a table of bad inputs, each refused with the exact status and error code, a message
  * naming the field or rule, no internals in the body, and nothing stored.
  */
-class OrdersApiTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrdersApiTest extends PlatformTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UUID_TEXT =
@@ -54,24 +56,19 @@ class OrdersApiTest {
     private static final Pattern ISO_UTC = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
     private static final String VALID_ITEM = "{\"sku\":\"SKU-1\",\"quantity\":2,\"unitPrice\":19.99}";
 
-    private static Db db;
-    private static Platform api;
-    private static Http http;
-    private static RawHttp raw;
+    private Http http;
+    private RawHttp raw;
 
-    @BeforeAll
-    static void startApi() {
-        db = new Db(TestDatabase.newDatabase("orders_api"));
-        api = Platform.start(config(db, "orders.role", "api"));
-        http = new Http(api.baseUrl());
-        raw = new RawHttp(api.port());
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("orders.role", "api");
     }
 
-    @AfterAll
-    static void stopApi() {
-        if (api != null) {
-            api.close();
-        }
+    /** The clients of the one application the tests share (Camel's test support, per class). */
+    @BeforeEach
+    void clients() {
+        http = http();
+        raw = rawHttp();
     }
 
     private static Map<String, String> config(Db database, String... overrides) {
@@ -464,7 +461,7 @@ class OrdersApiTest {
     void nothing_in_the_query_string_or_a_form_body_acts_as_a_request_header() {
         // platform-http copies decoded query parameters (and form fields) into the message headers, where
         // they would pass for the request's own headers
-        Http anonymous = Http.anonymous(api.baseUrl());
+        Http anonymous = Http.anonymous(baseUrl());
         Http.Response dlq = anonymous.get("/dlq?Authorization=Bearer%20" + Http.ADMIN_TOKEN);
         assertThat(dlq.status()).as(dlq.body()).isEqualTo(401);
         assertThat(dlq.json().get("error").asText()).isEqualTo("unauthorized");
@@ -1107,13 +1104,13 @@ class OrdersApiTest {
         return ids;
     }
 
-    private static void setCreatedAt(String id, String instant) {
+    private void setCreatedAt(String id, String instant) {
         db.update("UPDATE orders SET created_at = ? WHERE id = ?::uuid",
                 OffsetDateTime.ofInstant(Instant.parse(instant), ZoneOffset.UTC), UUID.fromString(id));
     }
 
     /** Arranges, by SQL, what the worker's dead-letter route leaves behind. */
-    private static void deadLetter(String id, String failedAt, String reason) {
+    private void deadLetter(String id, String failedAt, String reason) {
         UUID uuid = UUID.fromString(id);
         db.update("UPDATE orders SET status = 'FAILED', retry_count = 3, failure_reason = ? WHERE id = ?::uuid", reason, uuid);
         db.update("UPDATE outbox SET status = 'DONE', done_at = now() WHERE order_id = ?::uuid", uuid);
