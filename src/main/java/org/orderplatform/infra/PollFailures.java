@@ -55,19 +55,6 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
         }
     }
 
-    /**
-     * A failed run of a loop outside any route ({@code source} names it, e.g. the outbox notifier's thread):
-     * reported as {@link #failed} reports a route's; returns the backoff before its next run.
-     */
-    public long reportFailure(String source, Throwable cause) {
-        return record(source, cause);
-    }
-
-    /** A successful run of a loop outside any route: ends its failure episode, if there was one. */
-    public void reportSuccess(String source) {
-        recovered(source);
-    }
-
     /** For onWhen: the exchange failed because the database or SQS is away. */
     public boolean unavailable(Exchange exchange) {
         Throwable cause = exchange.getException() != null ? exchange.getException()
@@ -128,8 +115,11 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
         return uri == null ? endpoint.getEndpointKey() : uri;
     }
 
-    /** Records one failure of {@code source}; returns the backoff before its next attempt. */
-    long record(String source, Throwable cause) {
+    /**
+     * Records one failure of {@code source} (a route, an endpoint, or a loop outside any route such as the outbox
+     * notifier's thread), reported throttled; returns the backoff before its next attempt.
+     */
+    public long record(String source, Throwable cause) {
         long now = System.currentTimeMillis();
         Episode e = episodes.computeIfAbsent(source, s -> new Episode(now));
         long backoff;
@@ -163,8 +153,8 @@ public class PollFailures implements PollingConsumerPollStrategy, ExceptionHandl
         return backoff;
     }
 
-    /** A successful run of {@code source} (a route, an endpoint): ends its failure episode, if there was one. */
-    void recovered(String source) {
+    /** A successful run of {@code source} (a route, an endpoint, a loop): ends its failure episode, if there was one. */
+    public void recovered(String source) {
         Episode e = episodes.remove(source);
         if (e != null) {
             LOG.info("{}: polling again after {} failed attempts in {} ms", source, e.failures,

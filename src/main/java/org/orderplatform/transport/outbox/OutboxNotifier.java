@@ -96,7 +96,7 @@ public class OutboxNotifier extends ServiceSupport implements Processor {
             try {
                 notifyWorkers();
             } catch (SQLException | RuntimeException e) {
-                failures.reportFailure(SOURCE, e);
+                failures.record(SOURCE, e);
             }
         }
     }
@@ -119,11 +119,11 @@ public class OutboxNotifier extends ServiceSupport implements Processor {
             long pause = intervalMs;
             try {
                 notifyWorkers();
-                failures.reportSuccess(SOURCE);
+                failures.recovered(SOURCE);
             } catch (SQLException | RuntimeException e) {
                 // not sent: the next attempt covers these events (the poll finds them meanwhile)
                 pending.set(true);
-                pause = Math.max(pause, failures.reportFailure(SOURCE, e));
+                pause = Math.max(pause, failures.record(SOURCE, e));
             }
             pause(pause);
         }
