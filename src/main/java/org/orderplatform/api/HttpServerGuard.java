@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -67,12 +67,18 @@ public final class HttpServerGuard implements StartupListener {
         this.mistakes = new ClientMistakes(reportIntervalMs);
     }
 
-    /** Fails the start when another process already listens on the HTTP port. */
+    /**
+     * Fails the start when another process already listens on the HTTP port. The check binds a plain socket and
+     * never listens: a listening probe would let the kernel accept a client's connection in the moment it is
+     * open, and closing the probe would then reset that connection with nothing answered (a client retrying
+     * while the service starts saw exactly that). A bind conflicts with a listener, not with connections left in
+     * TIME_WAIT (SO_REUSEADDR).
+     */
     public static void checkPortFree(int port) {
         if (port == 0) {
             return;
         }
-        try (ServerSocket socket = new ServerSocket()) {
+        try (Socket socket = new Socket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(port));
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -57,12 +58,15 @@ public final class RawHttp {
         }
     }
 
-    /** The whole answer to a GET on a new connection, or null when nothing listens on the port yet. */
+    /**
+     * The whole answer to a GET on a new connection, or null when nothing listens on the port yet (the connection
+     * is refused). A connection accepted and then reset fails, even while connecting.
+     */
     public String getOrNull(String path) throws IOException {
         try (Socket socket = new Socket()) {
             try {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            } catch (IOException notListening) {
+            } catch (ConnectException notListening) {
                 return null;
             }
             socket.setSoTimeout(10_000);
