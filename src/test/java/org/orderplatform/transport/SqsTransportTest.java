@@ -1,5 +1,7 @@
 package org.orderplatform.transport;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.orderplatform.infra.EmbeddedSqs;
@@ -16,12 +18,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 
 import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +111,80 @@ class SqsTransportTest extends PlatformTestSupport {
             assertThat(m.body()).contains(id).contains("\"correlationId\":\"sqs-attr-7\"").contains("OrderCreated");
             assertThat(new Orders(db).status(id)).as("the api never processes").isEqualTo("PENDING");
         }
+    }
+
+    /**
+     * One claim of 30 events goes out as three SendMessageBatch calls in parallel; the first one fails for real
+     * (AdviceWith points it at a queue that does not exist, and ElasticMQ refuses the call). The promise of
+     * docs/transports.md: the two batches SQS accepted are settled with the claim (marked relayed, never sent
+     * again), the failed batch's events stay LOCKED until stale-lock recovery returns them and a later claim sends
+     * them: every event reaches the queue exactly once, and every order is completed once. The relay is held back
+     * while the orders are taken, so that the first claim spans several batches.
+     */
+    @Test
+    @WithProperties({"orders.role=api", "orders.outbox.lock-timeout-seconds=5", "orders.outbox.recovery-interval-ms=200"})
+    void a_failed_batch_of_a_claim_is_sent_again_alone_and_the_others_are_settled() throws Exception {
+        AtomicBoolean held = new AtomicBoolean(true);
+        AtomicBoolean failNext = new AtomicBoolean(true);
+        List<String> failedIds = new CopyOnWriteArrayList<>();
+        AdviceWith.adviceWith(context, "sqs-relay", route -> {
+            route.weaveAddFirst().process(exchange -> exchange.setRouteStop(held.get()));
+            // the first batch of the first claim (aggregated first: a strategy that reuses it must not stop the settle)
+            route.weaveByToUri("aws2-sqs:*").before().process(exchange -> {
+                if (exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) == 0 && failNext.compareAndSet(true, false)) {
+                    SendMessageBatchRequest batch = exchange.getMessage().getBody(SendMessageBatchRequest.class);
+                    batch.entries().forEach(e -> failedIds.add(e.id()));
+                    exchange.getMessage().setBody(batch.toBuilder().queueUrl(batch.queueUrl() + "-gone").build());
+                }
+            });
+        });
+        context.start();
+        int orders = 30;
+        try (SqsClient sqs = client()) {
+            Http http = http();
+            for (int i = 0; i < orders; i++) {
+                http.createOrder();
+            }
+            assertThat(db.count("SELECT count(*) FROM outbox WHERE status = 'PENDING'")).isEqualTo(orders);
+            assertThat(Integer.parseInt(context.resolvePropertyPlaceholders("{{orders.outbox.batch-size}}")))
+                    .as("one claim takes them all").isGreaterThanOrEqualTo(orders);
+            held.set(false);
+
+            String queue = url(sqs, "orders-events");
+            await().atMost(Duration.ofSeconds(20)).until(() -> db.count("SELECT count(*) FROM outbox WHERE status = 'DONE'") == 20);
+            String[] failed = failedIds.toArray(new String[0]);
+            assertThat(failed).as("the claim's first batch failed").hasSize(10);
+            // within the lock timeout: the failed batch is neither relayed nor released, the others are in the queue once
+            assertThat(db.count("SELECT count(*) FROM outbox WHERE id::text = ANY(?) AND status = 'LOCKED'", (Object) failed))
+                    .as("the failed batch's events stay LOCKED").isEqualTo(10);
+            assertThat(messages(sqs, queue)).as("the batches SQS accepted, once").isEqualTo(20);
+
+            // stale-lock recovery returns them, a later claim sends them; nothing else is sent again
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.count("SELECT count(*) FROM outbox WHERE status = 'DONE'") == orders);
+            Set<String> relayed = new HashSet<>();
+            List<String> copies = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                for (Message m : sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).visibilityTimeout(5)).messages()) {
+                    String eventId = m.body().replaceAll(".*\"eventId\":(\\d+).*", "$1");
+                    if (!relayed.add(eventId)) {
+                        copies.add(eventId);
+                    }
+                }
+                return relayed.size() == orders;
+            });
+            assertThat(messages(sqs, queue)).as("every event in the queue exactly once").isEqualTo(orders);
+            assertThat(copies).isEmpty();
+            assertThat(relayed).containsAll(failedIds);
+
+            try (Platform worker = Platform.start(config(db, Platform.freePort(), "orders.role", "worker",
+                    "orders.sqs.endpoint", "http://127.0.0.1:" + property("orders.sqs.embedded-port")))) {
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        new Orders(db).withStatus("PROCESSED") == orders && messages(sqs, queue) == 0);
+            }
+        }
+        Orders all = new Orders(db);
+        assertThat(all.completions()).as("0 lost").isEqualTo(orders);
+        assertThat(all.completedTwice()).as("0 completed twice").isZero();
     }
 
     /** The redrive DLQ is a queue's state, not a route's: that wait polls the queue. */
