@@ -13,7 +13,6 @@ import org.orderplatform.infra.AwsAccess;
 import org.orderplatform.infra.Closing;
 import org.orderplatform.infra.EmbeddedServers;
 import org.orderplatform.infra.EmbeddedSqs;
-import org.orderplatform.infra.HeapFreeRatio;
 import org.orderplatform.infra.Settings;
 import org.orderplatform.infra.SqsConsumerLogFilter;
 import org.orderplatform.infra.SqsQueues;
@@ -60,9 +59,6 @@ public final class SqsConfiguration implements CamelConfiguration {
             }
             EmbeddedServers.requireSqs();
             EmbeddedSqs sqs = new EmbeddedSqs("127.0.0.1", settings.integer("orders.sqs.embedded-port", 1, 65535));
-            // its queued messages live on this heap: keep the heap near them (this JVM only)
-            HeapFreeRatio.limit(settings.integer("orders.sqs.embedded-min-heap-free-ratio", 0, 100),
-                    settings.integer("orders.sqs.embedded-max-heap-free-ratio", 0, 100));
             endpoint = sqs.startAndGetEndpoint();
             context.addService(sqs, true, true);
             create = true;
