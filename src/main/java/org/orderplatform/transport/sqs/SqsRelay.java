@@ -130,22 +130,16 @@ public class SqsRelay {
     }
 
     /**
-     * What the sends of one claim gave: SQS's answer to each batch that reached it, and the first send that
-     * failed (null when none). The batches of a claim go out in parallel (routes/sqs/api/sqs-relay.camel.yaml).
-     */
-    public record Sends(List<SendMessageBatchResponse> responses, Exception failure) {
-    }
-
-    /**
      * Marks the entries SQS accepted as relayed and releases the ones it refused for the next round, in one
-     * statement each for the whole claim; then rethrows a failed send: its events stay LOCKED until stale-lock
-     * recovery returns them (they may have reached SQS: at-least-once, workers drop duplicates).
+     * statement each for the whole claim, whose batches went out in parallel (routes/sqs/api/sqs-relay.camel.yaml).
+     * A send that failed was reported by the route's poll-errors and has no answer here: its events stay LOCKED
+     * until stale-lock recovery returns them (they may have reached SQS: at-least-once, workers drop duplicates).
      */
-    public void settle(Sends sends) throws Exception {
+    public void settle(List<SendMessageBatchResponse> responses) throws SQLException {
         List<Long> sent = new ArrayList<>();
         List<Long> refused = new ArrayList<>();
         String refusal = null;
-        for (SendMessageBatchResponse response : sends.responses()) {
+        for (SendMessageBatchResponse response : responses) {
             response.successful().forEach(e -> sent.add(Long.parseLong(e.id())));
             response.failed().forEach(e -> refused.add(Long.parseLong(e.id())));
             if (refusal == null && !response.failed().isEmpty()) {
@@ -160,9 +154,6 @@ public class SqsRelay {
                         refused.size() + sent.size(), refusal);
                 update(c, RELEASE, refused);
             }
-        }
-        if (sends.failure() != null) {
-            throw sends.failure();
         }
     }
 
